@@ -1,0 +1,88 @@
+// What the apps share: option parsing, one-line errors, and stopping on
+// Ctrl-C / SIGTERM. Written only against portsock and the standard library.
+#pragma once
+
+#include <portsock/portsock.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+namespace app {
+
+/// Exit codes: 0 success, 1 a network failure, 2 a usage error.
+enum exit_code : int { ok = 0, failed = 1, usage = 2 };
+
+/// Prints `<program>: <message>` on one line to stderr; returns `failed`.
+inline int fail(const char* program, const std::string& message) {
+    std::fprintf(stderr, "%s: %s\n", program, message.c_str());
+    return failed;
+}
+
+/// Prints `<program>: <what>: <error message>` (portsock::describe).
+inline int fail(const char* program, std::string_view what, std::error_code ec) {
+    return fail(program, portsock::describe(what, ec));
+}
+
+/// Prints a line to stdout at once (the tests and the demo read it live).
+inline void say(const std::string& line) {
+    std::fputs(line.c_str(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+/// Reads a whole decimal number in [low, high] from `text`.
+inline bool parse_int(std::string_view text, long low, long high, int& out) {
+    if (text.empty() || text.size() > 9) return false;
+    long value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + (c - '0');
+    }
+    if (value < low || value > high) return false;
+    out = static_cast<int>(value);
+    return true;
+}
+
+/// Walks argv as `--name value` pairs. `handle(name, value)` returns false
+/// for an unknown name or a bad value; then the usage is printed and the
+/// result is `usage`. `--help` prints the usage and gives `ok`.
+/// A negative result means "--help was printed: exit 0".
+template <class Handler>
+int parse_args(const char* program, int argc, char** argv, const char* usage_text, Handler handle) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view name = argv[i];
+        if (name == "--help" || name == "-h") {
+            std::printf("usage: %s\n", usage_text);
+            return -1;
+        }
+        if (i + 1 >= argc) {
+            std::fprintf(stderr, "%s: option %s needs a value\nusage: %s\n", program, argv[i], usage_text);
+            return usage;
+        }
+        if (!handle(name, std::string_view(argv[i + 1]))) {
+            std::fprintf(stderr, "%s: bad option %s '%s'\nusage: %s\n", program, argv[i], argv[i + 1],
+                         usage_text);
+            return usage;
+        }
+        ++i;
+    }
+    return ok;
+}
+
+// Ctrl-C and SIGTERM only set a flag; the apps' loops look at it between
+// waits, so every socket is closed and the exit is clean (status 0).
+inline volatile std::sig_atomic_t stop_flag = 0;
+
+extern "C" inline void on_stop_signal(int) { stop_flag = 1; }
+
+inline void handle_stop_signals() {
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+}
+
+inline bool stop_requested() { return stop_flag != 0; }
+
+}  // namespace app

@@ -1,0 +1,131 @@
+// `endpoint`: one socket address as a value. IPv4 (address + port), IPv6
+// (address + port + scope id), or a Unix-domain path (including Linux's
+// abstract names, which start with a NUL byte).
+//
+// It is what Python passes around as `('127.0.0.1', 80)`, `('::1', 80, 0, 0)`
+// or `'/tmp/s'`: copyable, comparable, hashable and printable. It never
+// allocates: the longest Unix path is stored inline, so `recvfrom` and
+// `accept` can return one on the data path.
+#pragma once
+
+#include <portsock/error.hpp>
+#include <portsock/types.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace portsock {
+
+class endpoint {
+public:
+    /// Capacity for Unix-domain paths, in bytes. The system's own limit may be
+    /// smaller (107 on Linux, 103 on macOS): binding or connecting to a longer
+    /// path fails with `error::path_too_long`.
+    static constexpr std::size_t max_path = 108;
+
+    /// An empty endpoint (family `unspec`): holds no address.
+    constexpr endpoint() noexcept = default;
+
+    /// An IPv4 endpoint from the four address bytes in network order.
+    static endpoint v4(const std::array<std::uint8_t, 4>& address, std::uint16_t port) noexcept;
+    /// An IPv6 endpoint from the sixteen address bytes in network order.
+    static endpoint v6(const std::array<std::uint8_t, 16>& address, std::uint16_t port,
+                       std::uint32_t scope_id = 0) noexcept;
+    /// A Unix-domain endpoint. A path that starts with a NUL byte is a Linux
+    /// abstract name; any other NUL byte is `error::embedded_nul`. An empty
+    /// path is the unnamed address. Over `max_path` bytes is `error::path_too_long`.
+    static endpoint local(std::string_view path, std::error_code& ec) noexcept;
+
+    /// Parses an endpoint from text: `127.0.0.1:80`, `[::1]:80`,
+    /// `[fe80::1%eth0]:80` (scope by interface name or number), a path that
+    /// starts with `/` or `.` (`/tmp/s`, `./s`), or `@name` for a Linux
+    /// abstract name. Host names are not resolved here: see `getaddrinfo`.
+    static endpoint parse(std::string_view text, std::error_code& ec) noexcept;
+
+    /// An endpoint from Python's (host, port) pair with a numeric host:
+    /// `"127.0.0.1"`, `"::1"`, `"fe80::1%2"`; `""` is the IPv4 any address
+    /// (0.0.0.0) and `"<broadcast>"` is 255.255.255.255, as in Python.
+    /// A port outside 0-65535 is `error::port_out_of_range`.
+    static endpoint parse(std::string_view host, int port, std::error_code& ec) noexcept;
+
+#if PORTSOCK_HAS_EXCEPTIONS
+    /// Throwing forms of the two `parse` functions and of `local`.
+    static endpoint parse(std::string_view text);
+    static endpoint parse(std::string_view host, int port);
+    static endpoint local(std::string_view path);
+#endif
+
+    portsock::family family() const noexcept { return family_; }
+    bool empty() const noexcept { return family_ == portsock::family::unspec; }
+    /// The port (0 for Unix-domain and empty endpoints).
+    std::uint16_t port() const noexcept { return port_; }
+    /// The IPv6 scope id (interface index); 0 otherwise.
+    std::uint32_t scope_id() const noexcept { return scope_id_; }
+    /// The address bytes in network order: 4 for IPv4, 16 for IPv6, the path
+    /// bytes (no terminating NUL) for Unix-domain endpoints.
+    std::string_view bytes() const noexcept {
+        return {reinterpret_cast<const char*>(data_.data()), size_};
+    }
+    /// The Unix-domain path (starts with a NUL byte for an abstract name).
+    std::string_view path() const noexcept {
+        return family_ == portsock::family::local ? bytes() : std::string_view{};
+    }
+    bool is_abstract() const noexcept {
+        return family_ == portsock::family::local && size_ > 0 && data_[0] == 0;
+    }
+    /// True for 0.0.0.0 and ::.
+    bool is_any() const noexcept;
+    /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104.
+    bool is_loopback() const noexcept;
+
+    /// The same address with another port.
+    endpoint with_port(std::uint16_t port) const noexcept {
+        endpoint e = *this;
+        e.port_ = family_ == portsock::family::local ? 0 : port;
+        return e;
+    }
+
+    /// The host part as text: `127.0.0.1`, `::1`, `fe80::1%2` (RFC 5952 form),
+    /// or the path of a Unix-domain endpoint (`@name` for an abstract one).
+    std::string host() const;
+    /// `127.0.0.1:80`, `[::1]:80`, `[fe80::1%2]:80`, `/tmp/s`, `@name`, or
+    /// `<empty>` for an empty endpoint. `parse` reads this form back.
+    std::string to_string() const;
+    /// Python's form: `('127.0.0.1', 80)`, `('::1', 80, 0, 0)`, `'/tmp/s'`,
+    /// `b'\x00name'` for an abstract name, `None` for an empty endpoint.
+    std::string repr() const;
+
+    /// A hash of the whole value (used by `std::hash<endpoint>`).
+    std::size_t hash() const noexcept;
+
+    friend bool operator==(const endpoint& a, const endpoint& b) noexcept;
+    friend bool operator!=(const endpoint& a, const endpoint& b) noexcept { return !(a == b); }
+    /// A total order: by family, then address bytes, then port, then scope id.
+    friend bool operator<(const endpoint& a, const endpoint& b) noexcept;
+
+    /// Prints `to_string()`. A template so that this header needs only <iosfwd>.
+    template <class CharT, class Traits>
+    friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
+                                                         const endpoint& e) {
+        return os << e.to_string();
+    }
+
+private:
+    std::array<std::uint8_t, max_path> data_{};
+    std::uint32_t scope_id_ = 0;
+    std::uint16_t port_ = 0;
+    std::uint8_t size_ = 0;
+    portsock::family family_ = portsock::family::unspec;
+};
+
+}  // namespace portsock
+
+template <>
+struct std::hash<portsock::endpoint> {
+    std::size_t operator()(const portsock::endpoint& e) const noexcept { return e.hash(); }
+};

@@ -1,0 +1,356 @@
+// `socket`: a move-only owner of one operating-system socket, with Python's
+// methods. Plus the helpers Python builds on it: `socketpair`,
+// `create_connection` and `create_server`.
+//
+// Every operation comes in two forms. The `noexcept` form takes a
+// `std::error_code&` as its last required argument and reports failure there;
+// the throwing form (present when exceptions are on) throws `socket_error`,
+// `timeout_error` or `gaierror` with a message that names the operation and
+// the endpoint: `connect to 127.0.0.1:9: Connection refused`.
+//
+// Timeouts follow Python's three modes (see `settimeout`): blocking (the
+// default), non-blocking, and a deadline per operation. On the data path
+// (`send`, `recv_into`, `sendto`, `recvfrom_into`, `accept`) one call makes one
+// system call in blocking and non-blocking mode, and allocates nothing.
+//
+// Threads: one thread may send while another receives on the same socket;
+// any other concurrent use of one socket object needs the caller's lock.
+#pragma once
+
+#include <portsock/endpoint.hpp>
+#include <portsock/error.hpp>
+#include <portsock/native.hpp>
+#include <portsock/types.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace portsock {
+
+class socket;
+
+/// What `accept` returns: Python's `(conn, address)`.
+struct accept_result;
+/// What `recvfrom_into` returns: Python's `(nbytes, address)`.
+struct recvfrom_result {
+    std::size_t nbytes = 0;
+    endpoint address;
+};
+/// What `recvfrom` returns: Python's `(bytes, address)`.
+struct recvfrom_data {
+    std::string data;
+    endpoint address;
+};
+
+namespace detail {
+template <class T>
+struct identity {
+    using type = T;
+};
+template <class T>
+using identity_t = typename identity<T>::type;
+}  // namespace detail
+
+class socket {
+public:
+    /// Python's default `listen` backlog: min(SOMAXCONN, 128).
+    static constexpr int default_backlog = 128;
+
+    /// An empty socket: every operation on it fails with `error::not_open`.
+    socket() noexcept = default;
+#if PORTSOCK_HAS_EXCEPTIONS
+    /// Python's `socket.socket(family, type, proto)`. Throws `socket_error`.
+    explicit socket(portsock::family family, portsock::type type = portsock::type::stream,
+                    int proto = 0);
+#endif
+    socket(socket&& other) noexcept;
+    socket& operator=(socket&& other) noexcept;
+    socket(const socket&) = delete;
+    socket& operator=(const socket&) = delete;
+    /// Closes the handle, ignoring errors (call `close(ec)` to see them).
+    ~socket();
+
+    /// Opens a new socket (close-on-exec, never raising SIGPIPE). A socket that
+    /// was open is closed first.
+    void open(portsock::family family, portsock::type type, int proto,
+              std::error_code& ec) noexcept;
+    /// Takes ownership of a handle opened elsewhere. The caller states its
+    /// family, type and protocol; the timeout mode is taken as blocking.
+    static socket adopt(native_handle_type handle, portsock::family family,
+                        portsock::type type, int proto = 0) noexcept;
+
+    // Python's attributes ---------------------------------------------------
+    portsock::family family() const noexcept { return family_; }
+    portsock::type type() const noexcept { return type_; }
+    int proto() const noexcept { return proto_; }
+    /// The handle, or `invalid_native_handle` (-1 on POSIX) when closed.
+    native_handle_type fileno() const noexcept { return handle_; }
+    native_handle_type native_handle() const noexcept { return handle_; }
+    bool is_open() const noexcept { return handle_ != invalid_native_handle; }
+    /// Gives up ownership: returns the handle and leaves this socket empty
+    /// (Python's `detach`).
+    native_handle_type release() noexcept;
+
+    // Server side -------------------------------------------------------------
+    void bind(const endpoint& address, std::error_code& ec) noexcept;
+    /// Python's `bind((host, port))`: `host` is resolved for this socket's
+    /// family; `""` is the any address, `"<broadcast>"` the broadcast address.
+    void bind(std::string_view host, int port, std::error_code& ec);
+    void listen(int backlog, std::error_code& ec) noexcept;
+    /// Waits for a connection; the new socket is in blocking mode whatever
+    /// this socket's mode, and is close-on-exec.
+    accept_result accept(std::error_code& ec) noexcept;
+
+    // Client side -------------------------------------------------------------
+    /// Connects, honouring the timeout mode. In non-blocking mode a
+    /// connection in progress is `std::errc::operation_in_progress`.
+    void connect(const endpoint& address, std::error_code& ec) noexcept;
+    /// Python's `connect((host, port))`: resolves `host` for this socket's
+    /// family and connects to the first address. To try every address, use
+    /// `create_connection`.
+    void connect(std::string_view host, int port, std::error_code& ec);
+
+    // Data --------------------------------------------------------------------
+    /// Sends what the system accepts now; returns the count (maybe short).
+    std::size_t send(const void* data, std::size_t size, std::error_code& ec,
+                     msg flags = msg::none) noexcept;
+    /// Sends everything, retrying short sends; with a timeout, the deadline
+    /// covers the whole call. Returns the bytes sent, also when it fails.
+    std::size_t sendall(const void* data, std::size_t size, std::error_code& ec,
+                        msg flags = msg::none) noexcept;
+    /// Receives into the caller's buffer; 0 means the peer closed (streams).
+    /// A zero-size buffer is `error::empty_buffer`. A datagram longer than
+    /// the buffer fills it and reports `std::errc::message_size`.
+    std::size_t recv_into(void* buffer, std::size_t size, std::error_code& ec,
+                          msg flags = msg::none) noexcept;
+    /// Python's `recv(bufsize)`: returns a new string (allocates; the data
+    /// path uses `recv_into`).
+    std::string recv(std::size_t bufsize, std::error_code& ec, msg flags = msg::none);
+    std::size_t sendto(const void* data, std::size_t size, const endpoint& address,
+                       std::error_code& ec, msg flags = msg::none) noexcept;
+    recvfrom_result recvfrom_into(void* buffer, std::size_t size, std::error_code& ec,
+                                  msg flags = msg::none) noexcept;
+    recvfrom_data recvfrom(std::size_t bufsize, std::error_code& ec, msg flags = msg::none);
+
+    // Closing -----------------------------------------------------------------
+    void shutdown(shut how, std::error_code& ec) noexcept;
+    /// Closes the handle and leaves the socket empty. Closing an empty socket
+    /// does nothing and is not an error (as in Python).
+    void close(std::error_code& ec) noexcept;
+    /// Closes, ignoring errors.
+    void close() noexcept;
+
+    // Addresses ---------------------------------------------------------------
+    endpoint getsockname(std::error_code& ec) const noexcept;
+    endpoint getpeername(std::error_code& ec) const noexcept;
+
+    // Timeouts: Python's three modes -----------------------------------------
+    /// `std::nullopt`: blocking (the default). `0`: non-blocking; operations
+    /// that cannot finish at once fail with `would_block(ec)` true.
+    /// `t > 0`: each operation may wait at most `t` seconds, then fails with
+    /// `std::errc::timed_out`. Negative, NaN or infinite values are
+    /// `error::bad_timeout`.
+    void settimeout(std::optional<double> seconds, std::error_code& ec) noexcept;
+    template <class Rep, class Period>
+    void settimeout(std::chrono::duration<Rep, Period> timeout, std::error_code& ec) noexcept {
+        settimeout(std::chrono::duration<double>(timeout).count(), ec);
+    }
+    /// `std::nullopt` in blocking mode, else the timeout in seconds.
+    std::optional<double> gettimeout() const noexcept;
+    /// `setblocking(true)` is `settimeout(nullopt)`, `false` is `settimeout(0)`.
+    void setblocking(bool flag, std::error_code& ec) noexcept;
+    bool getblocking() const noexcept { return timeout_ns_ != 0; }
+
+    // Options -----------------------------------------------------------------
+    template <class V, option_id Id>
+    void setsockopt(socket_option<V, Id> option, detail::identity_t<V> value,
+                    std::error_code& ec) noexcept;
+    template <class V, option_id Id>
+    V getsockopt(socket_option<V, Id> option, std::error_code& ec) const noexcept;
+    /// Raw access with the system's own level and option numbers, for options
+    /// portsock does not type (not portable across systems).
+    void setsockopt(int level, int name, const void* value, std::size_t size,
+                    std::error_code& ec) noexcept;
+    std::size_t getsockopt(int level, int name, void* value, std::size_t size,
+                           std::error_code& ec) const noexcept;
+
+    /// Python's repr: `<portsock.socket fd=3, family=AF_INET, type=SOCK_STREAM,
+    /// proto=0, laddr=('127.0.0.1', 50675)>` (with `raddr=` when connected,
+    /// `[closed]` when closed).
+    std::string repr() const;
+    template <class CharT, class Traits>
+    friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
+                                                         const socket& s) {
+        return os << s.repr();
+    }
+
+#if PORTSOCK_HAS_EXCEPTIONS
+    // Throwing forms ----------------------------------------------------------
+    void bind(const endpoint& address);
+    void bind(std::string_view host, int port);
+    void listen(int backlog = default_backlog);
+    accept_result accept();
+    void connect(const endpoint& address);
+    void connect(std::string_view host, int port);
+    std::size_t send(const void* data, std::size_t size, msg flags = msg::none);
+    std::size_t send(std::string_view data, msg flags = msg::none);
+    /// Throws `socket_error` whose `transferred()` is the bytes sent.
+    std::size_t sendall(const void* data, std::size_t size, msg flags = msg::none);
+    std::size_t sendall(std::string_view data, msg flags = msg::none);
+    std::size_t recv_into(void* buffer, std::size_t size, msg flags = msg::none);
+    std::string recv(std::size_t bufsize, msg flags = msg::none);
+    std::size_t sendto(const void* data, std::size_t size, const endpoint& address,
+                       msg flags = msg::none);
+    std::size_t sendto(std::string_view data, const endpoint& address, msg flags = msg::none);
+    recvfrom_result recvfrom_into(void* buffer, std::size_t size, msg flags = msg::none);
+    recvfrom_data recvfrom(std::size_t bufsize, msg flags = msg::none);
+    void shutdown(shut how);
+    endpoint getsockname() const;
+    endpoint getpeername() const;
+    void settimeout(std::optional<double> seconds);
+    template <class Rep, class Period>
+    void settimeout(std::chrono::duration<Rep, Period> timeout) {
+        settimeout(std::chrono::duration<double>(timeout).count());
+    }
+    void setblocking(bool flag);
+    template <class V, option_id Id>
+    void setsockopt(socket_option<V, Id> option, detail::identity_t<V> value);
+    template <class V, option_id Id>
+    V getsockopt(socket_option<V, Id> option) const;
+#endif
+
+private:
+    // Typed options travel to the backend as an int (bools as 0/1, linger as
+    // seconds or -1 for off, the pending error as a native code).
+    void set_int_option(option_id id, int value, std::error_code& ec) noexcept;
+    int get_int_option(option_id id, std::error_code& ec) const noexcept;
+    static std::error_code error_from_native(int code) noexcept;
+#if PORTSOCK_HAS_EXCEPTIONS
+    /// Throws for `ec`, naming the operation and this socket's peer (or local
+    /// address): "recv from 127.0.0.1:50675".
+    [[noreturn]] void fail(std::error_code ec, const char* operation,
+                           std::size_t transferred = 0) const;
+    /// Throws for `ec`, naming the operation and the given address.
+    [[noreturn]] void fail(std::error_code ec, const char* operation, const endpoint& address) const;
+#endif
+
+    native_handle_type handle_ = invalid_native_handle;
+    std::int64_t timeout_ns_ = -1;  // -1 blocking, 0 non-blocking, > 0 deadline
+    portsock::family family_ = portsock::family::unspec;
+    portsock::type type_ = portsock::type::stream;
+    int proto_ = 0;
+};
+
+struct accept_result {
+    socket conn;
+    endpoint address;
+};
+
+/// One address tried by `create_connection`, and how it failed.
+struct connect_attempt {
+    endpoint address;
+    std::error_code error;
+};
+
+/// The attempts as one line: `[::1]:9: Connection refused, 127.0.0.1:9: ...`.
+std::string describe(const std::vector<connect_attempt>& attempts);
+
+/// Python's `socket.socketpair()`: two connected sockets. Unix-domain by
+/// default; `family::inet`/`inet6` give a connected loopback TCP pair.
+std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto,
+                                     std::error_code& ec) noexcept;
+
+/// Python's `socket.create_connection((host, port), timeout)`: resolves the
+/// host and tries every address in order until one connects. `timeout`
+/// applies to each attempt and stays set on the returned socket. On failure
+/// `ec` is the last attempt's error, and `attempts` (when given) lists every
+/// address tried with its error.
+socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         std::error_code& ec, std::vector<connect_attempt>* attempts = nullptr);
+
+/// Python's `socket.create_server(address, backlog=..., dualstack_ipv6=...)`:
+/// a listening TCP socket. Address reuse is switched on so that a restarted
+/// server can bind again at once (never allowing two servers on one port).
+/// `dual_stack` needs an IPv6 endpoint and accepts IPv4 clients as well.
+socket create_server(const endpoint& address, int backlog, bool dual_stack,
+                     std::error_code& ec) noexcept;
+
+#if PORTSOCK_HAS_EXCEPTIONS
+std::pair<socket, socket> socketpair(portsock::family family = portsock::family::local,
+                                     portsock::type type = portsock::type::stream,
+                                     int proto = 0);
+/// Throws with a message that lists every attempt.
+socket create_connection(std::string_view host, int port,
+                         std::optional<double> timeout = std::nullopt);
+socket create_server(const endpoint& address, int backlog = socket::default_backlog,
+                     bool dual_stack = false);
+#endif
+
+// Typed options: thin templates over the int-valued backend calls. ----------
+
+namespace detail {
+template <class V>
+int option_to_int(const V& value) noexcept {
+    if constexpr (std::is_same_v<V, std::chrono::seconds>) {
+        return value.count() < 0 ? -1
+               : value.count() > 0x7fffffff ? 0x7fffffff
+                                            : static_cast<int>(value.count());
+    } else {
+        return static_cast<int>(value);
+    }
+}
+template <class V>
+V option_from_int(int value) noexcept {
+    if constexpr (std::is_same_v<V, bool>) {
+        return value != 0;
+    } else if constexpr (std::is_same_v<V, std::chrono::seconds>) {
+        return std::chrono::seconds{value};
+    } else {
+        return static_cast<V>(value);
+    }
+}
+}  // namespace detail
+
+template <class V, option_id Id>
+void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value,
+                        std::error_code& ec) noexcept {
+    static_assert(Id != option_id::error, "opt::error is read-only");
+    set_int_option(Id, detail::option_to_int(value), ec);
+}
+
+template <class V, option_id Id>
+V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
+    const int value = get_int_option(Id, ec);
+    if constexpr (Id == option_id::error) {
+        return error_from_native(value);
+    } else {
+        return detail::option_from_int<V>(value);
+    }
+}
+
+#if PORTSOCK_HAS_EXCEPTIONS
+template <class V, option_id Id>
+void socket::setsockopt(socket_option<V, Id> option, detail::identity_t<V> value) {
+    std::error_code ec;
+    setsockopt(option, value, ec);
+    if (ec) fail(ec, "setsockopt");
+}
+
+template <class V, option_id Id>
+V socket::getsockopt(socket_option<V, Id> option) const {
+    std::error_code ec;
+    V value = getsockopt(option, ec);
+    if (ec) fail(ec, "getsockopt");
+    return value;
+}
+#endif
+
+}  // namespace portsock

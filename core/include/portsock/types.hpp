@@ -1,0 +1,103 @@
+// The small vocabulary every other header uses: address families, socket
+// types, message flags, shutdown directions and typed socket options.
+//
+// The enumerators are portsock's own values, not the operating system's:
+// each backend translates them, so code written against this header means the
+// same thing on every platform. Python's spelling is given beside each one.
+#pragma once
+
+#include <portsock/native.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <system_error>
+
+namespace portsock {
+
+/// Address family (Python: `AF_*`).
+enum class family : std::uint8_t {
+    unspec = 0,  ///< AF_UNSPEC: any family (resolution only)
+    inet = 1,    ///< AF_INET: IPv4
+    inet6 = 2,   ///< AF_INET6: IPv6
+    local = 3,   ///< AF_UNIX (also called AF_LOCAL): Unix-domain sockets
+};
+
+/// Socket type (Python: `SOCK_*`).
+enum class type : std::uint8_t {
+    stream = 1,     ///< SOCK_STREAM: a reliable byte stream (TCP)
+    dgram = 2,      ///< SOCK_DGRAM: datagrams (UDP)
+    raw = 3,        ///< SOCK_RAW: raw network protocol access
+    seqpacket = 4,  ///< SOCK_SEQPACKET: reliable, ordered datagrams
+};
+
+/// Well-known protocol numbers (IANA numbers, the same on every system).
+/// A protocol of 0 lets the system choose the default for the family and type.
+namespace ipproto {
+inline constexpr int ip = 0;
+inline constexpr int icmp = 1;
+inline constexpr int tcp = 6;
+inline constexpr int udp = 17;
+inline constexpr int icmpv6 = 58;
+}  // namespace ipproto
+
+/// Flags for send and receive calls (Python: `MSG_*`); combine with `|`.
+enum class msg : std::uint8_t {
+    none = 0,
+    peek = 1,       ///< MSG_PEEK: look at data without consuming it
+    oob = 2,        ///< MSG_OOB: out-of-band data
+    waitall = 4,    ///< MSG_WAITALL: block until the whole buffer is filled
+    dontroute = 8,  ///< MSG_DONTROUTE: bypass routing, use direct interface
+};
+constexpr msg operator|(msg a, msg b) noexcept {
+    return static_cast<msg>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr bool has(msg set, msg flag) noexcept {
+    return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
+}
+
+/// Which direction `shutdown` closes (Python: `SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`).
+enum class shut : std::uint8_t { rd = 0, wr = 1, rdwr = 2 };
+
+/// Identifies a typed socket option; see `portsock::opt` for the typed tags.
+enum class option_id : std::uint8_t {
+    reuse_address,  ///< SO_REUSEADDR (see README: never lets a port be stolen)
+    keep_alive,     ///< SO_KEEPALIVE
+    broadcast,      ///< SO_BROADCAST
+    linger,         ///< SO_LINGER
+    recv_buffer,    ///< SO_RCVBUF
+    send_buffer,    ///< SO_SNDBUF
+    no_delay,       ///< TCP_NODELAY
+    v6_only,        ///< IPV6_V6ONLY
+    error,          ///< SO_ERROR (read only: the pending error, cleared by reading)
+};
+
+/// A typed socket option: its identifier and the C++ type of its value.
+template <class Value, option_id Id>
+struct socket_option {
+    using value_type = Value;
+    static constexpr option_id id = Id;
+};
+
+/// The typed options. Use them with `socket::setsockopt` and `socket::getsockopt`:
+///
+///     sock.setsockopt(portsock::opt::reuse_address, true);
+///     int size = sock.getsockopt(portsock::opt::recv_buffer);
+///
+/// `linger` is a duration in seconds; `opt::linger_off` (negative) switches
+/// lingering off, which is the default. Buffer sizes are what the system reports (Linux doubles the
+/// value that was set, for its own bookkeeping).
+namespace opt {
+inline constexpr socket_option<bool, option_id::reuse_address> reuse_address{};
+inline constexpr socket_option<bool, option_id::keep_alive> keep_alive{};
+inline constexpr socket_option<bool, option_id::broadcast> broadcast{};
+inline constexpr socket_option<std::chrono::seconds, option_id::linger> linger{};
+inline constexpr socket_option<int, option_id::recv_buffer> recv_buffer{};
+inline constexpr socket_option<int, option_id::send_buffer> send_buffer{};
+inline constexpr socket_option<bool, option_id::no_delay> no_delay{};
+inline constexpr socket_option<bool, option_id::v6_only> v6_only{};
+inline constexpr socket_option<std::error_code, option_id::error> error{};
+/// The value of `opt::linger` that switches lingering off (the default).
+inline constexpr std::chrono::seconds linger_off{-1};
+}  // namespace opt
+
+}  // namespace portsock

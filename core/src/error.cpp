@@ -1,0 +1,103 @@
+// portsock's own error categories, and the exceptions built on them.
+#include <portsock/error.hpp>
+
+namespace portsock {
+namespace {
+
+class error_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "portsock"; }
+
+    std::string message(int value) const override {
+        switch (static_cast<error>(value)) {
+        case error::not_open: return "socket is closed";
+        case error::port_out_of_range: return "port must be 0-65535";
+        case error::host_name_too_long: return "host name longer than 253 bytes";
+        case error::embedded_nul: return "embedded NUL character";
+        case error::bad_address: return "malformed address";
+        case error::path_too_long: return "Unix socket path longer than the system allows";
+        case error::empty_buffer: return "receive buffer of size zero";
+        case error::bad_timeout: return "timeout must be a finite number of seconds, 0 or more";
+        case error::family_mismatch: return "address family does not match the socket";
+        case error::empty_endpoint: return "endpoint holds no address";
+        case error::no_address: return "no address to use";
+        }
+        return "unknown portsock error";
+    }
+
+    std::error_condition default_error_condition(int value) const noexcept override {
+        switch (static_cast<error>(value)) {
+        case error::not_open: return std::errc::bad_file_descriptor;
+        case error::path_too_long: return std::errc::filename_too_long;
+        case error::family_mismatch: return std::errc::address_family_not_supported;
+        case error::no_address: return std::errc::address_not_available;
+        default: return std::errc::invalid_argument;
+        }
+    }
+};
+
+class resolve_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "portsock.resolve"; }
+
+    std::string message(int value) const override {
+        switch (static_cast<resolve_error>(value)) {
+        case resolve_error::host_not_found: return "Name or service not known";
+        case resolve_error::try_again: return "Temporary failure in name resolution";
+        case resolve_error::fail: return "Non-recoverable failure in name resolution";
+        case resolve_error::no_data: return "No address associated with hostname";
+        case resolve_error::family_not_supported: return "Address family not supported";
+        case resolve_error::socktype_not_supported: return "Socket type not supported";
+        case resolve_error::service_not_found: return "Service not known for this socket type";
+        case resolve_error::bad_flags: return "Bad value for resolver flags";
+        case resolve_error::out_of_memory: return "Out of memory in name resolution";
+        case resolve_error::other: return "Name resolution failed";
+        }
+        return "unknown resolver error";
+    }
+
+    std::error_condition default_error_condition(int value) const noexcept override {
+        switch (static_cast<resolve_error>(value)) {
+        case resolve_error::try_again: return std::errc::resource_unavailable_try_again;
+        case resolve_error::family_not_supported: return std::errc::address_family_not_supported;
+        case resolve_error::out_of_memory: return std::errc::not_enough_memory;
+        case resolve_error::bad_flags: return std::errc::invalid_argument;
+        default: return {value, *this};
+        }
+    }
+};
+
+}  // namespace
+
+const std::error_category& error_category() noexcept {
+    static const error_category_impl instance;
+    return instance;
+}
+
+const std::error_category& resolve_category() noexcept {
+    static const resolve_category_impl instance;
+    return instance;
+}
+
+bool would_block(std::error_code ec) noexcept {
+    return ec == std::errc::operation_would_block ||
+           ec == std::errc::resource_unavailable_try_again;
+}
+
+std::string describe(std::string_view what, std::error_code ec) {
+    std::string text(what);
+    text += ": ";
+    text += ec.message();
+    return text;
+}
+
+#if PORTSOCK_HAS_EXCEPTIONS
+[[noreturn]] void throw_error(std::error_code ec, const std::string& what,
+                              std::size_t transferred) {
+    if (ec.category() == resolve_category()) throw gaierror(ec, what, transferred);
+    if (ec == std::errc::timed_out) throw timeout_error(ec, what, transferred);
+    throw socket_error(ec, what, transferred);
+}
+#endif
+
+}  // namespace portsock

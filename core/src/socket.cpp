@@ -1,0 +1,756 @@
+// The socket class: argument checks, Python's timeout modes and the error
+// messages, over the platform contract in sys.hpp.
+//
+// Timeout modes (as CPython's socketmodule.c does them): in blocking mode the
+// handle is blocking and every call is the system call itself. In the other
+// two modes the handle is non-blocking; with a deadline, a call that would
+// block waits for readiness (sys::wait) until the deadline and tries again.
+#include <portsock/resolve.hpp>
+#include <portsock/socket.hpp>
+
+#include "sys.hpp"
+#include "text.hpp"
+
+#include <cmath>
+#include <utility>
+
+namespace portsock {
+namespace {
+
+// The longest timeout kept; longer ones are clamped (31 years) so that
+// deadlines never overflow the clock.
+constexpr double max_timeout_seconds = 1e9;
+
+const char* family_name(portsock::family f) noexcept {
+    switch (f) {
+    case portsock::family::inet: return "AF_INET";
+    case portsock::family::inet6: return "AF_INET6";
+    case portsock::family::local: return "AF_UNIX";
+    case portsock::family::unspec: break;
+    }
+    return "AF_UNSPEC";
+}
+
+const char* type_name(portsock::type t) noexcept {
+    switch (t) {
+    case portsock::type::stream: return "SOCK_STREAM";
+    case portsock::type::dgram: return "SOCK_DGRAM";
+    case portsock::type::raw: return "SOCK_RAW";
+    case portsock::type::seqpacket: return "SOCK_SEQPACKET";
+    }
+    return "SOCK_?";
+}
+
+bool in_progress(std::error_code ec) noexcept {
+    return ec == std::errc::operation_in_progress || would_block(ec);
+}
+
+// Runs one system call; in deadline mode, waits and retries while it would
+// block. `op` returns the call's result and sets `ec`.
+template <class Op>
+auto with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction dir,
+                   std::error_code& ec, Op op) noexcept {
+    auto result = op(ec);
+    if (!ec || timeout_ns <= 0 || !would_block(ec)) return result;
+    const auto deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns);
+    for (;;) {
+        ec = sys::wait(h, dir, deadline);
+        if (ec) return decltype(result){};
+        result = op(ec);
+        if (!ec || !would_block(ec)) return result;
+    }
+}
+
+// Python's address resolution for bind((host, port)) / connect((host, port)):
+// numeric hosts and the special names without asking the resolver, anything
+// else through getaddrinfo for this socket's family.
+endpoint resolve_for(std::string_view host, int port, portsock::family f, portsock::type t,
+                     bool passive, std::error_code& ec) {
+    ec.clear();
+    if (f != portsock::family::inet && f != portsock::family::inet6) {
+        ec = error::family_mismatch;
+        return {};
+    }
+    if (host.empty() && f == portsock::family::inet6) {
+        if (port < 0 || port > 65535) {
+            ec = error::port_out_of_range;
+            return {};
+        }
+        return endpoint::v6({}, static_cast<std::uint16_t>(port));
+    }
+    endpoint e = endpoint::parse(host, port, ec);
+    if (!ec) {
+        if (e.family() != f) ec = error::family_mismatch;
+        return ec ? endpoint{} : e;
+    }
+    if (ec != error::bad_address) return {};
+    auto infos = getaddrinfo(host, port, f, t, 0, passive ? ai::passive : ai::none, ec);
+    if (ec) return {};
+    if (infos.empty()) {
+        ec = error::no_address;
+        return {};
+    }
+    return infos.front().address;
+}
+
+}  // namespace
+
+// Lifetime ------------------------------------------------------------------
+
+socket::socket(socket&& other) noexcept
+    : handle_(std::exchange(other.handle_, invalid_native_handle)),
+      timeout_ns_(std::exchange(other.timeout_ns_, -1)),
+      family_(other.family_),
+      type_(other.type_),
+      proto_(other.proto_) {}
+
+socket& socket::operator=(socket&& other) noexcept {
+    if (this != &other) {
+        close();
+        handle_ = std::exchange(other.handle_, invalid_native_handle);
+        timeout_ns_ = std::exchange(other.timeout_ns_, -1);
+        family_ = other.family_;
+        type_ = other.type_;
+        proto_ = other.proto_;
+    }
+    return *this;
+}
+
+socket::~socket() { close(); }
+
+void socket::open(portsock::family family, portsock::type type, int proto,
+                  std::error_code& ec) noexcept {
+    close();
+    const native_handle_type h = sys::open(family, type, proto, ec);
+    if (ec) return;
+    handle_ = h;
+    timeout_ns_ = -1;
+    family_ = family;
+    type_ = type;
+    proto_ = proto;
+}
+
+socket socket::adopt(native_handle_type handle, portsock::family family, portsock::type type,
+                     int proto) noexcept {
+    socket s;
+    s.handle_ = handle;
+    s.family_ = family;
+    s.type_ = type;
+    s.proto_ = proto;
+    return s;
+}
+
+native_handle_type socket::release() noexcept {
+    timeout_ns_ = -1;
+    return std::exchange(handle_, invalid_native_handle);
+}
+
+void socket::close(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!is_open()) return;
+    timeout_ns_ = -1;
+    ec = sys::close(std::exchange(handle_, invalid_native_handle));
+}
+
+void socket::close() noexcept {
+    std::error_code ignored;
+    close(ignored);
+}
+
+// Server side -----------------------------------------------------------------
+
+void socket::bind(const endpoint& address, std::error_code& ec) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+    } else if (address.empty()) {
+        ec = error::empty_endpoint;
+    } else if (address.family() != family_) {
+        ec = error::family_mismatch;
+    } else {
+        ec = sys::bind(handle_, address);
+    }
+}
+
+void socket::bind(std::string_view host, int port, std::error_code& ec) {
+    if (!is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    const endpoint address = resolve_for(host, port, family_, type_, true, ec);
+    if (!ec) bind(address, ec);
+}
+
+void socket::listen(int backlog, std::error_code& ec) noexcept {
+    ec = is_open() ? sys::listen(handle_, backlog < 0 ? 0 : backlog)
+                   : make_error_code(error::not_open);
+}
+
+accept_result socket::accept(std::error_code& ec) noexcept {
+    accept_result result;
+    if (!is_open()) {
+        ec = error::not_open;
+        return result;
+    }
+    const bool nonblocking = timeout_ns_ >= 0;
+    const native_handle_type h =
+        with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
+            return sys::accept(handle_, result.address, nonblocking, e);
+        });
+    if (!ec) result.conn = adopt(h, family_, type_, proto_);
+    return result;
+}
+
+// Client side -----------------------------------------------------------------
+
+void socket::connect(const endpoint& address, std::error_code& ec) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    if (address.empty()) {
+        ec = error::empty_endpoint;
+        return;
+    }
+    if (address.family() != family_) {
+        ec = error::family_mismatch;
+        return;
+    }
+    ec = sys::connect(handle_, address);
+    if (!ec || timeout_ns_ <= 0 || !in_progress(ec)) {
+        if (timeout_ns_ == 0 && would_block(ec)) ec = std::make_error_code(std::errc::operation_in_progress);
+        return;
+    }
+    const auto deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns_);
+    ec = sys::wait(handle_, sys::direction::write, deadline);
+    if (!ec) ec = sys::connect_result(handle_);
+}
+
+void socket::connect(std::string_view host, int port, std::error_code& ec) {
+    if (!is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    const endpoint address = resolve_for(host, port, family_, type_, false, ec);
+    if (!ec) connect(address, ec);
+}
+
+// Data ------------------------------------------------------------------------
+
+std::size_t socket::send(const void* data, std::size_t size, std::error_code& ec,
+                         msg flags) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return 0;
+    }
+    return with_deadline(handle_, timeout_ns_, sys::direction::write, ec,
+                         [&](std::error_code& e) { return sys::send(handle_, data, size, flags, e); });
+}
+
+std::size_t socket::sendall(const void* data, std::size_t size, std::error_code& ec,
+                            msg flags) noexcept {
+    ec.clear();
+    if (!is_open()) {
+        ec = error::not_open;
+        return 0;
+    }
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    std::size_t sent = 0;
+    bool have_deadline = false;
+    sys::clock::time_point deadline;
+    while (sent < size) {
+        const std::size_t n = sys::send(handle_, bytes + sent, size - sent, flags, ec);
+        if (!ec) {
+            sent += n;
+            continue;
+        }
+        if (timeout_ns_ <= 0 || !would_block(ec)) return sent;
+        if (!have_deadline) {
+            deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns_);
+            have_deadline = true;
+        }
+        ec = sys::wait(handle_, sys::direction::write, deadline);
+        if (ec) return sent;
+    }
+    return sent;
+}
+
+std::size_t socket::recv_into(void* buffer, std::size_t size, std::error_code& ec,
+                              msg flags) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return 0;
+    }
+    if (size == 0) {
+        ec = error::empty_buffer;
+        return 0;
+    }
+    // Datagram sockets go through recvfrom, which detects truncation.
+    if (type_ == portsock::type::stream) {
+        return with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
+            return sys::recv(handle_, buffer, size, flags, e);
+        });
+    }
+    return with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
+        return sys::recvfrom(handle_, buffer, size, nullptr, flags, e);
+    });
+}
+
+std::string socket::recv(std::size_t bufsize, std::error_code& ec, msg flags) {
+    std::string data(bufsize, '\0');
+    data.resize(recv_into(data.data(), bufsize, ec, flags));
+    return data;
+}
+
+std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address,
+                           std::error_code& ec, msg flags) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return 0;
+    }
+    if (address.empty()) {
+        ec = error::empty_endpoint;
+        return 0;
+    }
+    if (address.family() != family_) {
+        ec = error::family_mismatch;
+        return 0;
+    }
+    return with_deadline(handle_, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
+        return sys::sendto(handle_, data, size, address, flags, e);
+    });
+}
+
+recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error_code& ec,
+                                      msg flags) noexcept {
+    recvfrom_result result;
+    if (!is_open()) {
+        ec = error::not_open;
+        return result;
+    }
+    if (size == 0) {
+        ec = error::empty_buffer;
+        return result;
+    }
+    result.nbytes =
+        with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
+            return sys::recvfrom(handle_, buffer, size, &result.address, flags, e);
+        });
+    return result;
+}
+
+recvfrom_data socket::recvfrom(std::size_t bufsize, std::error_code& ec, msg flags) {
+    recvfrom_data result;
+    result.data.resize(bufsize);
+    recvfrom_result r = recvfrom_into(result.data.data(), bufsize, ec, flags);
+    result.data.resize(r.nbytes);
+    result.address = r.address;
+    return result;
+}
+
+void socket::shutdown(shut how, std::error_code& ec) noexcept {
+    ec = is_open() ? sys::shutdown(handle_, how) : make_error_code(error::not_open);
+}
+
+// Addresses -------------------------------------------------------------------
+
+endpoint socket::getsockname(std::error_code& ec) const noexcept {
+    endpoint e;
+    ec = is_open() ? sys::getsockname(handle_, e) : make_error_code(error::not_open);
+    return e;
+}
+
+endpoint socket::getpeername(std::error_code& ec) const noexcept {
+    endpoint e;
+    ec = is_open() ? sys::getpeername(handle_, e) : make_error_code(error::not_open);
+    return e;
+}
+
+// Timeouts --------------------------------------------------------------------
+
+void socket::settimeout(std::optional<double> seconds, std::error_code& ec) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    std::int64_t ns = -1;
+    if (seconds) {
+        const double s = *seconds;
+        if (!(s >= 0) || !std::isfinite(s)) {
+            ec = error::bad_timeout;
+            return;
+        }
+        ns = static_cast<std::int64_t>(std::ceil((s < max_timeout_seconds ? s : max_timeout_seconds) * 1e9));
+    }
+    ec = sys::set_nonblocking(handle_, ns >= 0);
+    if (!ec) timeout_ns_ = ns;
+}
+
+std::optional<double> socket::gettimeout() const noexcept {
+    if (timeout_ns_ < 0) return std::nullopt;
+    return static_cast<double>(timeout_ns_) / 1e9;
+}
+
+void socket::setblocking(bool flag, std::error_code& ec) noexcept {
+    settimeout(flag ? std::nullopt : std::optional<double>(0.0), ec);
+}
+
+// Options ---------------------------------------------------------------------
+
+void socket::set_int_option(option_id id, int value, std::error_code& ec) noexcept {
+    ec = is_open() ? sys::set_option(handle_, id, value) : make_error_code(error::not_open);
+}
+
+int socket::get_int_option(option_id id, std::error_code& ec) const noexcept {
+    int value = 0;
+    ec = is_open() ? sys::get_option(handle_, id, value) : make_error_code(error::not_open);
+    return value;
+}
+
+std::error_code socket::error_from_native(int code) noexcept { return sys::error_from_native(code); }
+
+void socket::setsockopt(int level, int name, const void* value, std::size_t size,
+                        std::error_code& ec) noexcept {
+    ec = is_open() ? sys::set_raw_option(handle_, level, name, value, size)
+                   : make_error_code(error::not_open);
+}
+
+std::size_t socket::getsockopt(int level, int name, void* value, std::size_t size,
+                               std::error_code& ec) const noexcept {
+    ec = is_open() ? sys::get_raw_option(handle_, level, name, value, size)
+                   : make_error_code(error::not_open);
+    return ec ? 0 : size;
+}
+
+// repr ------------------------------------------------------------------------
+
+std::string socket::repr() const {
+    std::string out = "<portsock.socket";
+    if (!is_open()) out += " [closed]";
+    out += " fd=";
+    out += is_open() ? std::to_string(handle_) : std::string("-1");
+    out += ", family=";
+    out += family_name(family_);
+    out += ", type=";
+    out += type_name(type_);
+    out += ", proto=";
+    out += std::to_string(proto_);
+    if (is_open()) {
+        std::error_code ec;
+        // As Python: an address that is empty (an unnamed Unix socket) is left out.
+        const endpoint local = getsockname(ec);
+        if (!ec && !local.empty() && !(local.family() == portsock::family::local && local.bytes().empty())) {
+            out += ", laddr=" + local.repr();
+        }
+        const endpoint peer = getpeername(ec);
+        if (!ec && !peer.empty() && !(peer.family() == portsock::family::local && peer.bytes().empty())) {
+            out += ", raddr=" + peer.repr();
+        }
+    }
+    out += '>';
+    return out;
+}
+
+// Helpers Python builds on sockets --------------------------------------------
+
+namespace {
+
+// socketpair for IPv4/IPv6, which no system offers natively: two sockets
+// over loopback. For streams the accepted connection is checked to be ours
+// (another local process could connect to the listener first).
+std::pair<socket, socket> loopback_pair(portsock::family family, portsock::type type, int proto,
+                                        std::error_code& ec) noexcept {
+    const endpoint loopback = family == portsock::family::inet
+                                  ? endpoint::v4({127, 0, 0, 1}, 0)
+                                  : endpoint::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 0);
+    socket a, b;
+    if (type == portsock::type::dgram) {
+        a.open(family, type, proto, ec);
+        if (!ec) b.open(family, type, proto, ec);
+        if (!ec) a.bind(loopback, ec);
+        if (!ec) b.bind(loopback, ec);
+        if (!ec) a.connect(b.getsockname(ec), ec);
+        if (!ec) b.connect(a.getsockname(ec), ec);
+        if (ec) return {};
+        return {std::move(a), std::move(b)};
+    }
+    if (type != portsock::type::stream) {
+        ec = std::make_error_code(std::errc::operation_not_supported);
+        return {};
+    }
+    socket listener = create_server(loopback, 1, false, ec);
+    if (!ec) a.open(family, type, proto, ec);
+    if (!ec) a.connect(listener.getsockname(ec), ec);
+    const endpoint mine = ec ? endpoint{} : a.getsockname(ec);
+    for (int tries = 0; !ec && tries < 16; ++tries) {
+        accept_result r = listener.accept(ec);
+        if (!ec && r.address == mine) return {std::move(a), std::move(r.conn)};
+    }
+    if (!ec) ec = std::make_error_code(std::errc::connection_aborted);
+    return {};
+}
+
+}  // namespace
+
+std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto,
+                                     std::error_code& ec) noexcept {
+    if (family == portsock::family::inet || family == portsock::family::inet6) {
+        return loopback_pair(family, type, proto, ec);
+    }
+    sys::handle handles[2] = {invalid_native_handle, invalid_native_handle};
+    ec = sys::socketpair(family, type, proto, handles);
+    if (ec) return {};
+    return {socket::adopt(handles[0], family, type, proto),
+            socket::adopt(handles[1], family, type, proto)};
+}
+
+socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         std::error_code& ec, std::vector<connect_attempt>* attempts) {
+    if (attempts) attempts->clear();
+    if (timeout && (!(*timeout >= 0) || !std::isfinite(*timeout))) {
+        ec = error::bad_timeout;
+        return {};
+    }
+    const std::vector<address_info> infos =
+        getaddrinfo(host, port, portsock::family::unspec, portsock::type::stream, 0, ai::none, ec);
+    if (ec) return {};
+    if (infos.empty()) {
+        ec = error::no_address;
+        return {};
+    }
+    for (const address_info& info : infos) {
+        socket s;
+        s.open(info.family, info.type, info.proto, ec);
+        if (!ec && timeout) s.settimeout(timeout, ec);
+        if (!ec) s.connect(info.address, ec);
+        if (!ec) return s;
+        if (attempts) attempts->push_back({info.address, ec});
+    }
+    return {};
+}
+
+std::string describe(const std::vector<connect_attempt>& attempts) {
+    std::string text;
+    for (const connect_attempt& a : attempts) {
+        if (!text.empty()) text += ", ";
+        text += a.address.to_string() + ": " + a.error.message();
+    }
+    return text;
+}
+
+socket create_server(const endpoint& address, int backlog, bool dual_stack,
+                     std::error_code& ec) noexcept {
+    if (address.empty()) {
+        ec = error::empty_endpoint;
+        return {};
+    }
+    if (dual_stack && address.family() != portsock::family::inet6) {
+        ec = error::family_mismatch;
+        return {};
+    }
+    socket s;
+    s.open(address.family(), portsock::type::stream, 0, ec);
+    if (!ec && address.family() != portsock::family::local) {
+        s.setsockopt(opt::reuse_address, true, ec);
+    }
+    // Set either way: systems differ in their default (Windows: v6-only).
+    if (!ec && address.family() == portsock::family::inet6) {
+        s.setsockopt(opt::v6_only, !dual_stack, ec);
+    }
+    if (!ec) s.bind(address, ec);
+    if (!ec) s.listen(backlog, ec);
+    if (ec) return {};
+    return s;
+}
+
+// Throwing forms --------------------------------------------------------------
+
+#if PORTSOCK_HAS_EXCEPTIONS
+
+void socket::fail(std::error_code ec, const char* operation, std::size_t transferred) const {
+    std::string what = operation;
+    std::error_code ignored;
+    const endpoint peer = getpeername(ignored);
+    if (!ignored && !peer.empty()) {
+        const bool incoming = what.compare(0, 4, "recv") == 0;
+        what += incoming ? " from " : " to ";
+        what += peer.to_string();
+    } else {
+        const endpoint local = getsockname(ignored);
+        if (!ignored && !local.empty()) what += " on " + local.to_string();
+    }
+    throw_error(ec, what, transferred);
+}
+
+void socket::fail(std::error_code ec, const char* operation, const endpoint& address) const {
+    throw_error(ec, std::string(operation) + ' ' + address.to_string());
+}
+
+socket::socket(portsock::family family, portsock::type type, int proto) {
+    std::error_code ec;
+    open(family, type, proto, ec);
+    if (ec) {
+        throw_error(ec, std::string("socket(") + family_name(family) + ", " + type_name(type) +
+                            ", " + std::to_string(proto) + ')');
+    }
+}
+
+void socket::bind(const endpoint& address) {
+    std::error_code ec;
+    bind(address, ec);
+    if (ec) fail(ec, "bind to", address);
+}
+
+void socket::bind(std::string_view host, int port) {
+    std::error_code ec;
+    bind(host, port, ec);
+    if (ec) throw_error(ec, "bind to " + detail::host_port(host, port));
+}
+
+void socket::listen(int backlog) {
+    std::error_code ec;
+    listen(backlog, ec);
+    if (ec) fail(ec, "listen");
+}
+
+accept_result socket::accept() {
+    std::error_code ec;
+    accept_result result = accept(ec);
+    if (ec) fail(ec, "accept");
+    return result;
+}
+
+void socket::connect(const endpoint& address) {
+    std::error_code ec;
+    connect(address, ec);
+    if (ec) fail(ec, "connect to", address);
+}
+
+void socket::connect(std::string_view host, int port) {
+    std::error_code ec;
+    connect(host, port, ec);
+    if (ec) throw_error(ec, "connect to " + detail::host_port(host, port));
+}
+
+std::size_t socket::send(const void* data, std::size_t size, msg flags) {
+    std::error_code ec;
+    const std::size_t n = send(data, size, ec, flags);
+    if (ec) fail(ec, "send");
+    return n;
+}
+
+std::size_t socket::send(std::string_view data, msg flags) {
+    return send(data.data(), data.size(), flags);
+}
+
+std::size_t socket::sendall(const void* data, std::size_t size, msg flags) {
+    std::error_code ec;
+    const std::size_t n = sendall(data, size, ec, flags);
+    if (ec) fail(ec, "sendall", n);
+    return n;
+}
+
+std::size_t socket::sendall(std::string_view data, msg flags) {
+    return sendall(data.data(), data.size(), flags);
+}
+
+std::size_t socket::recv_into(void* buffer, std::size_t size, msg flags) {
+    std::error_code ec;
+    const std::size_t n = recv_into(buffer, size, ec, flags);
+    if (ec) fail(ec, "recv", n);
+    return n;
+}
+
+std::string socket::recv(std::size_t bufsize, msg flags) {
+    std::error_code ec;
+    std::string data = recv(bufsize, ec, flags);
+    if (ec) fail(ec, "recv", data.size());
+    return data;
+}
+
+std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address,
+                           msg flags) {
+    std::error_code ec;
+    const std::size_t n = sendto(data, size, address, ec, flags);
+    if (ec) fail(ec, "sendto", address);
+    return n;
+}
+
+std::size_t socket::sendto(std::string_view data, const endpoint& address, msg flags) {
+    return sendto(data.data(), data.size(), address, flags);
+}
+
+recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, msg flags) {
+    std::error_code ec;
+    recvfrom_result r = recvfrom_into(buffer, size, ec, flags);
+    if (ec) fail(ec, "recvfrom", r.nbytes);
+    return r;
+}
+
+recvfrom_data socket::recvfrom(std::size_t bufsize, msg flags) {
+    std::error_code ec;
+    recvfrom_data r = recvfrom(bufsize, ec, flags);
+    if (ec) fail(ec, "recvfrom", r.data.size());
+    return r;
+}
+
+void socket::shutdown(shut how) {
+    std::error_code ec;
+    shutdown(how, ec);
+    if (ec) fail(ec, "shutdown");
+}
+
+endpoint socket::getsockname() const {
+    std::error_code ec;
+    endpoint e = getsockname(ec);
+    if (ec) fail(ec, "getsockname");
+    return e;
+}
+
+endpoint socket::getpeername() const {
+    std::error_code ec;
+    endpoint e = getpeername(ec);
+    if (ec) fail(ec, "getpeername");
+    return e;
+}
+
+void socket::settimeout(std::optional<double> seconds) {
+    std::error_code ec;
+    settimeout(seconds, ec);
+    if (ec) fail(ec, "settimeout");
+}
+
+void socket::setblocking(bool flag) {
+    std::error_code ec;
+    setblocking(flag, ec);
+    if (ec) fail(ec, "setblocking");
+}
+
+std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto) {
+    std::error_code ec;
+    auto pair = socketpair(family, type, proto, ec);
+    if (ec) throw_error(ec, "socketpair");
+    return pair;
+}
+
+socket create_connection(std::string_view host, int port, std::optional<double> timeout) {
+    std::error_code ec;
+    std::vector<connect_attempt> attempts;
+    socket s = create_connection(host, port, timeout, ec, &attempts);
+    if (ec) {
+        std::string what = "connect to " + detail::host_port(host, port);
+        if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
+        throw_error(ec, what);
+    }
+    return s;
+}
+
+socket create_server(const endpoint& address, int backlog, bool dual_stack) {
+    std::error_code ec;
+    socket s = create_server(address, backlog, dual_stack, ec);
+    if (ec) throw_error(ec, "create_server on " + address.to_string());
+    return s;
+}
+
+#endif  // PORTSOCK_HAS_EXCEPTIONS
+
+}  // namespace portsock

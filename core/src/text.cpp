@@ -1,0 +1,47 @@
+#include "text.hpp"
+
+namespace portsock::detail {
+
+std::string quoted(std::string_view text, bool bytes) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "'";
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\'': out += "\\'"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (u < 0x20 || u == 0x7f || (bytes && u >= 0x80)) {
+                out += "\\x";
+                out += hex[u >> 4];
+                out += hex[u & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '\'';
+    return out;
+}
+
+std::string host_port(std::string_view host, std::string_view port) {
+    std::string out;
+    const bool v6 = host.find(':') != std::string_view::npos;
+    if (v6) out += '[';
+    bool plain = !host.empty();
+    for (char c : host) plain = plain && static_cast<unsigned char>(c) >= 0x20;
+    out += plain ? std::string(host) : quoted(host);
+    if (v6) out += ']';
+    out += ':';
+    out.append(port);
+    return out;
+}
+
+std::string host_port(std::string_view host, int port) {
+    return host_port(host, std::to_string(port));
+}
+
+}  // namespace portsock::detail

@@ -1,0 +1,19 @@
+// Small text helpers shared by the core's formatting and error messages.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace portsock::detail {
+
+/// Python's repr of a string: single quotes, with `\\`, `\'`, `\n`, `\r`,
+/// `\t` and other control bytes escaped (`\x00`). With `bytes`, bytes of 0x80
+/// and over are escaped too, as in a Python `bytes` repr.
+std::string quoted(std::string_view text, bool bytes = false);
+
+/// `host:port`, or `[host]:port` when the host contains a colon (IPv6), as
+/// error messages show a (host, port) pair before it is resolved.
+std::string host_port(std::string_view host, int port);
+std::string host_port(std::string_view host, std::string_view port);
+
+}  // namespace portsock::detail

@@ -1,0 +1,26 @@
+# The POSIX backend: its sources, and checks for the features that differ
+# between Linux, macOS and the BSDs (by symbol, never by system name).
+target_sources(portsock PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/address.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/resolve.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
+
+include(CheckCXXSymbolExists)
+check_cxx_symbol_exists(accept4 "sys/socket.h" PORTSOCK_HAVE_ACCEPT4)
+check_cxx_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_HAVE_SOCK_CLOEXEC)
+check_cxx_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_HAVE_MSG_NOSIGNAL)
+check_cxx_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_HAVE_SO_NOSIGPIPE)
+
+foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE)
+    if(PORTSOCK_HAVE_${feature})
+        target_compile_definitions(portsock PRIVATE PORTSOCK_HAVE_${feature}=1)
+    else()
+        target_compile_definitions(portsock PRIVATE PORTSOCK_HAVE_${feature}=0)
+    endif()
+endforeach()
+
+# A system without MSG_NOSIGNAL must have SO_NOSIGPIPE: portsock never lets a
+# write to a closed peer raise SIGPIPE, and never installs a signal handler.
+if(NOT PORTSOCK_HAVE_MSG_NOSIGNAL AND NOT PORTSOCK_HAVE_SO_NOSIGPIPE)
+    message(FATAL_ERROR "portsock: this system has neither MSG_NOSIGNAL nor SO_NOSIGPIPE")
+endif()

@@ -1,0 +1,106 @@
+// Name resolution over the system resolver (POSIX getaddrinfo).
+#include "address.hpp"
+#include "sys.hpp"
+
+#include <net/if.h>
+#include <netdb.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+namespace portsock::sys {
+namespace {
+
+std::error_code resolver_error(int code) noexcept {
+    switch (code) {
+    case EAI_NONAME: return resolve_error::host_not_found;
+    case EAI_AGAIN: return resolve_error::try_again;
+    case EAI_FAIL: return resolve_error::fail;
+#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
+    case EAI_NODATA: return resolve_error::no_data;
+#endif
+#if defined(EAI_ADDRFAMILY)
+    case EAI_ADDRFAMILY: return resolve_error::no_data;
+#endif
+    case EAI_FAMILY: return resolve_error::family_not_supported;
+    case EAI_SOCKTYPE: return resolve_error::socktype_not_supported;
+    case EAI_SERVICE: return resolve_error::service_not_found;
+    case EAI_BADFLAGS: return resolve_error::bad_flags;
+    case EAI_MEMORY: return resolve_error::out_of_memory;
+    case EAI_SYSTEM: return {errno, std::system_category()};
+    default: return resolve_error::other;
+    }
+}
+
+int native_ai_flags(ai flags) noexcept {
+    int out = 0;
+    if (has(flags, ai::passive)) out |= AI_PASSIVE;
+    if (has(flags, ai::canonname)) out |= AI_CANONNAME;
+    if (has(flags, ai::numerichost)) out |= AI_NUMERICHOST;
+    if (has(flags, ai::numericserv)) out |= AI_NUMERICSERV;
+    if (has(flags, ai::addrconfig)) out |= AI_ADDRCONFIG;
+    if (has(flags, ai::v4mapped)) out |= AI_V4MAPPED;
+    return out;
+}
+
+bool from_native_type(int native, type& out) noexcept {
+    for (type t : {type::stream, type::dgram, type::raw, type::seqpacket}) {
+        if (native_type(t) == native) {
+            out = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::vector<address_info> getaddrinfo(const char* host, const char* service, family f,
+                                      std::optional<type> t, int proto, ai flags,
+                                      std::error_code& ec) {
+    ::addrinfo hints{};
+    hints.ai_family = native_family(f);
+    hints.ai_socktype = t ? native_type(*t) : 0;
+    hints.ai_protocol = proto;
+    hints.ai_flags = native_ai_flags(flags);
+    ::addrinfo* list = nullptr;
+    const int rc = ::getaddrinfo(host, service, &hints, &list);
+    if (rc != 0) {
+        ec = resolver_error(rc);
+        return {};
+    }
+    ec.clear();
+    std::vector<address_info> result;
+    for (const ::addrinfo* p = list; p != nullptr; p = p->ai_next) {
+        address_info info;
+        info.family = from_native_family(p->ai_family);
+        if (info.family == family::unspec || !from_native_type(p->ai_socktype, info.type)) continue;
+        info.proto = p->ai_protocol;
+        if (p->ai_canonname != nullptr) info.canonname = p->ai_canonname;
+        info.address = from_native(p->ai_addr, p->ai_addrlen);
+        result.push_back(std::move(info));
+    }
+    ::freeaddrinfo(list);
+    return result;
+}
+
+std::string gethostname(std::error_code& ec) {
+    char name[256] = {};  // POSIX: host names are at most 255 bytes
+    if (::gethostname(name, sizeof name - 1) < 0) {
+        ec = {errno, std::system_category()};
+        return {};
+    }
+    ec.clear();
+    return name;
+}
+
+std::uint32_t interface_index(std::string_view name) noexcept {
+    char text[IF_NAMESIZE + 1] = {};
+    if (name.size() >= sizeof text) return 0;
+    std::memcpy(text, name.data(), name.size());
+    return ::if_nametoindex(text);
+}
+
+}  // namespace portsock::sys

@@ -1,0 +1,374 @@
+// The platform contract (core/src/sys.hpp) over BSD sockets: Linux, macOS,
+// the BSDs and embedded Linux. Features are chosen by CMake's symbol checks
+// (PORTSOCK_HAVE_*), never by the name of an operating system.
+#include "address.hpp"
+#include "sys.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+namespace portsock::sys {
+namespace {
+
+std::error_code last_error() noexcept { return {errno, std::system_category()}; }
+
+// Flags added to every send: no SIGPIPE where the system can say so per call
+// (elsewhere SO_NOSIGPIPE is set once per socket at open).
+#if PORTSOCK_HAVE_MSG_NOSIGNAL
+constexpr int send_flags = MSG_NOSIGNAL;
+#else
+constexpr int send_flags = 0;
+#endif
+
+int native_flags(msg flags) noexcept {
+    int out = 0;
+    if (has(flags, msg::peek)) out |= MSG_PEEK;
+    if (has(flags, msg::oob)) out |= MSG_OOB;
+    if (has(flags, msg::waitall)) out |= MSG_WAITALL;
+    if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
+    return out;
+}
+
+std::error_code set_cloexec(int fd) noexcept {
+    const int flags = ::fcntl(fd, F_GETFD);
+    if (flags < 0 || ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) return last_error();
+    return {};
+}
+
+// Everything a new handle needs beyond what the creating call could set
+// atomically. Closes the handle on failure.
+std::error_code prepare(int fd, bool cloexec_done) noexcept {
+    std::error_code ec;
+    if (!cloexec_done) ec = set_cloexec(fd);
+#if PORTSOCK_HAVE_SO_NOSIGPIPE
+    const int on = 1;
+    if (!ec && ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on) < 0) ec = last_error();
+#endif
+    if (ec) ::close(fd);
+    return ec;
+}
+
+#if PORTSOCK_HAVE_SOCK_CLOEXEC
+constexpr int cloexec_type = SOCK_CLOEXEC;
+#else
+constexpr int cloexec_type = 0;
+#endif
+
+struct option_place {
+    int level;
+    int name;
+};
+
+option_place place_of(option_id id) noexcept {
+    switch (id) {
+    case option_id::reuse_address: return {SOL_SOCKET, SO_REUSEADDR};
+    case option_id::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
+    case option_id::broadcast: return {SOL_SOCKET, SO_BROADCAST};
+    case option_id::linger: return {SOL_SOCKET, SO_LINGER};
+    case option_id::recv_buffer: return {SOL_SOCKET, SO_RCVBUF};
+    case option_id::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
+    case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
+    case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
+    case option_id::error: return {SOL_SOCKET, SO_ERROR};
+    }
+    return {SOL_SOCKET, 0};
+}
+
+}  // namespace
+
+// Opening and closing -------------------------------------------------------
+
+handle open(family f, type t, int proto, std::error_code& ec) noexcept {
+    const int fd = ::socket(native_family(f), native_type(t) | cloexec_type, proto);
+    if (fd < 0) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    ec = prepare(fd, cloexec_type != 0);
+    return ec ? invalid_native_handle : fd;
+}
+
+std::error_code close(handle h) noexcept {
+    // Never retried: after EINTR the descriptor is already released on Linux,
+    // and retrying could close a descriptor another thread just opened.
+    if (::close(h) < 0 && errno != EINTR) return last_error();
+    return {};
+}
+
+std::error_code set_nonblocking(handle h, bool on) noexcept {
+    const int flags = ::fcntl(h, F_GETFL);
+    if (flags < 0) return last_error();
+    const int wanted = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+    if (wanted != flags && ::fcntl(h, F_SETFL, wanted) < 0) return last_error();
+    return {};
+}
+
+// Connections ---------------------------------------------------------------
+
+std::error_code bind(handle h, const endpoint& address) noexcept {
+    native_address a;
+    if (std::error_code ec = to_native(address, a)) return ec;
+    if (::bind(h, a.get(), a.size) < 0) return last_error();
+    return {};
+}
+
+std::error_code listen(handle h, int backlog) noexcept {
+    if (::listen(h, backlog) < 0) return last_error();
+    return {};
+}
+
+handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {
+    native_address a;
+    int fd;
+    for (;;) {
+        a.size = sizeof a.storage;
+#if PORTSOCK_HAVE_ACCEPT4
+        // accept4 sets close-on-exec atomically, and the new descriptor is
+        // blocking whatever the listener's mode.
+        fd = ::accept4(h, a.get(), &a.size, SOCK_CLOEXEC);
+#else
+        fd = ::accept(h, a.get(), &a.size);
+#endif
+        if (fd >= 0) break;
+        // A connection that was reset while queued is skipped, as is an
+        // interruption (POSIX accept(2): ECONNABORTED).
+        if (errno != EINTR && errno != ECONNABORTED) {
+            ec = last_error();
+            return invalid_native_handle;
+        }
+    }
+#if PORTSOCK_HAVE_ACCEPT4
+    (void)listener_nonblocking;
+    ec.clear();
+#else
+    // BSD-derived systems pass O_NONBLOCK (and SO_NOSIGPIPE, which is a
+    // socket option copied from the listener) on to the accepted socket.
+    ec = set_cloexec(fd);
+    if (!ec && listener_nonblocking) ec = set_nonblocking(fd, false);
+    if (ec) {
+        ::close(fd);
+        return invalid_native_handle;
+    }
+#endif
+    peer = from_native(a.get(), a.size);
+    return fd;
+}
+
+std::error_code connect(handle h, const endpoint& address) noexcept {
+    native_address a;
+    if (std::error_code ec = to_native(address, a)) return ec;
+    if (::connect(h, a.get(), a.size) == 0) return {};
+    if (errno != EINTR) return last_error();
+    // An interrupted connect goes on in the background: calling connect again
+    // would fail with EALREADY. Wait for it to finish and read its outcome.
+    std::error_code ec = wait(h, direction::write, clock::time_point::max());
+    return ec ? ec : connect_result(h);
+}
+
+std::error_code connect_result(handle h) noexcept {
+    int value = 0;
+    socklen_t size = sizeof value;
+    if (::getsockopt(h, SOL_SOCKET, SO_ERROR, &value, &size) < 0) return last_error();
+    if (value != 0) return {value, std::system_category()};
+    return {};
+}
+
+std::error_code shutdown(handle h, shut how) noexcept {
+    const int native = how == shut::rd ? SHUT_RD : how == shut::wr ? SHUT_WR : SHUT_RDWR;
+    if (::shutdown(h, native) < 0) return last_error();
+    return {};
+}
+
+// Data ------------------------------------------------------------------------
+
+std::size_t send(handle h, const void* data, std::size_t size, msg flags,
+                 std::error_code& ec) noexcept {
+    const int native = native_flags(flags) | send_flags;
+    for (;;) {
+        const ssize_t n = ::send(h, data, size, native);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) break;
+    }
+    ec = last_error();
+    return 0;
+}
+
+std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
+                 std::error_code& ec) noexcept {
+    const int native = native_flags(flags);
+    for (;;) {
+        const ssize_t n = ::recv(h, buffer, size, native);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) break;
+    }
+    ec = last_error();
+    return 0;
+}
+
+std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint& to, msg flags,
+                   std::error_code& ec) noexcept {
+    native_address a;
+    ec = to_native(to, a);
+    if (ec) return 0;
+    const int native = native_flags(flags) | send_flags;
+    for (;;) {
+        const ssize_t n = ::sendto(h, data, size, native, a.get(), a.size);
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) break;
+    }
+    ec = last_error();
+    return 0;
+}
+
+std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
+                     std::error_code& ec) noexcept {
+    native_address a;
+    iovec io{buffer, size};
+    msghdr m{};
+    m.msg_name = from ? a.get() : nullptr;
+    m.msg_namelen = from ? a.size : 0;
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    const int native = native_flags(flags);
+    for (;;) {
+        const ssize_t n = ::recvmsg(h, &m, native);
+        if (n >= 0) {
+            if (from) *from = from_native(a.get(), m.msg_namelen);
+            // A datagram longer than the buffer: report it as Windows does
+            // (WSAEMSGSIZE), with the buffer filled.
+            if ((m.msg_flags & MSG_TRUNC) != 0) {
+                ec = std::make_error_code(std::errc::message_size);
+            } else {
+                ec.clear();
+            }
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) break;
+    }
+    ec = last_error();
+    return 0;
+}
+
+// Waiting -------------------------------------------------------------------
+
+std::error_code wait(handle h, direction dir, clock::time_point deadline) noexcept {
+    pollfd p{};
+    p.fd = h;
+    p.events = dir == direction::read ? POLLIN : POLLOUT;
+    for (;;) {
+        int timeout_ms = -1;
+        if (deadline != clock::time_point::max()) {
+            const auto left = deadline - clock::now();
+            if (left <= clock::duration::zero()) return std::make_error_code(std::errc::timed_out);
+            // Round up, so that the poll never returns before the deadline;
+            // clamp to what poll takes (a long timeout is waited in slices).
+            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
+            timeout_ms = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+        }
+        const int n = ::poll(&p, 1, timeout_ms);
+        if (n > 0) {
+            if ((p.revents & POLLNVAL) != 0) return std::make_error_code(std::errc::bad_file_descriptor);
+            return {};  // ready, or an error / hang-up that the next call reports
+        }
+        if (n < 0 && errno != EINTR) return last_error();
+    }
+}
+
+// Addresses and options -----------------------------------------------------
+
+std::error_code getsockname(handle h, endpoint& out) noexcept {
+    native_address a;
+    if (::getsockname(h, a.get(), &a.size) < 0) return last_error();
+    out = from_native(a.get(), a.size);
+    return {};
+}
+
+std::error_code getpeername(handle h, endpoint& out) noexcept {
+    native_address a;
+    if (::getpeername(h, a.get(), &a.size) < 0) return last_error();
+    out = from_native(a.get(), a.size);
+    return {};
+}
+
+std::error_code set_option(handle h, option_id id, int value) noexcept {
+    const option_place place = place_of(id);
+    if (id == option_id::linger) {
+        ::linger l{};
+        l.l_onoff = value >= 0 ? 1 : 0;
+        l.l_linger = value >= 0 ? value : 0;
+        return set_raw_option(h, place.level, place.name, &l, sizeof l);
+    }
+    return set_raw_option(h, place.level, place.name, &value, sizeof value);
+}
+
+std::error_code get_option(handle h, option_id id, int& value) noexcept {
+    const option_place place = place_of(id);
+    if (id == option_id::linger) {
+        ::linger l{};
+        std::size_t size = sizeof l;
+        if (std::error_code ec = get_raw_option(h, place.level, place.name, &l, size)) return ec;
+        value = l.l_onoff != 0 ? l.l_linger : -1;
+        return {};
+    }
+    std::size_t size = sizeof value;
+    return get_raw_option(h, place.level, place.name, &value, size);
+}
+
+std::error_code set_raw_option(handle h, int level, int name, const void* value,
+                               std::size_t size) noexcept {
+    if (::setsockopt(h, level, name, value, static_cast<socklen_t>(size)) < 0) return last_error();
+    return {};
+}
+
+std::error_code get_raw_option(handle h, int level, int name, void* value,
+                               std::size_t& size) noexcept {
+    auto native_size = static_cast<socklen_t>(size);
+    if (::getsockopt(h, level, name, value, &native_size) < 0) return last_error();
+    size = native_size;
+    return {};
+}
+
+std::error_code error_from_native(int code) noexcept {
+    if (code == 0) return {};
+    return {code, std::system_category()};
+}
+
+std::error_code socketpair(family f, type t, int proto, handle (&out)[2]) noexcept {
+    int fds[2];
+    if (::socketpair(native_family(f), native_type(t) | cloexec_type, proto, fds) < 0) {
+        return last_error();
+    }
+    std::error_code ec = prepare(fds[0], cloexec_type != 0);
+    if (ec) {
+        ::close(fds[1]);
+        return ec;
+    }
+    ec = prepare(fds[1], cloexec_type != 0);
+    if (ec) {
+        ::close(fds[0]);
+        return ec;
+    }
+    out[0] = fds[0];
+    out[1] = fds[1];
+    return {};
+}
+
+std::size_t local_path_capacity() noexcept { return sizeof(sockaddr_un::sun_path); }
+
+}  // namespace portsock::sys
