@@ -1,0 +1,225 @@
+// The apps as real processes: the tutorial's server and client talking,
+// a port in use, nobody listening, bad usage, stopping on SIGTERM, and both
+// of them against Python's socket module (the tutorial's own programs).
+#include "child_process.hpp"
+#include "net.hpp"
+
+#include <chrono>
+
+using namespace std::chrono_literals;
+using testsupport::child_process;
+namespace ps = portsock;
+
+namespace {
+
+const std::string server_exe = PORTSOCK_THANKYOU_SERVER;
+const std::string client_exe = PORTSOCK_THANKYOU_CLIENT;
+const std::string python = PORTSOCK_PYTHON3;
+constexpr std::string_view thank_you = "Thank you for connecting with the socket";
+
+child_process start(const std::vector<std::string>& argv) {
+    std::error_code ec;
+    child_process p = child_process::start(argv, ec);
+    EXPECT_OK(ec) << " starting " << argv[0];
+    return p;
+}
+
+// A running thankyou-server and the port it reported.
+struct running_server {
+    child_process process;
+    int port = 0;
+};
+
+running_server start_server(const std::vector<std::string>& extra = {"--host", "127.0.0.1"}) {
+    std::vector<std::string> argv = {server_exe, "--port", "0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    running_server s{start(argv), 0};
+    EXPECT_EQ(s.process.read_line(20s), "The socket is created successfully");
+    const auto bound = s.process.read_line(20s);
+    const std::string prefix = "The socket is bound to ";
+    if (bound && bound->rfind(prefix, 0) == 0) s.port = std::stoi(bound->substr(prefix.size()));
+    EXPECT_NE(s.port, 0) << "bound line: " << bound.value_or("<none>") << "\nstderr: " << s.process.err();
+    EXPECT_EQ(s.process.read_line(20s), "The socket is listening");
+    return s;
+}
+
+struct result {
+    std::optional<int> status;
+    std::string out, err;
+};
+
+result run(const std::vector<std::string>& argv) {
+    child_process p = start(argv);
+    p.close_stdin();
+    result r;
+    r.status = p.wait(30s);
+    r.out = p.out();
+    r.err = p.err();
+    for (std::string* s : {&r.out, &r.err}) {  // wine ends lines with CRLF
+        for (std::size_t at = s->find("\r\n"); at != std::string::npos; at = s->find("\r\n", at)) s->erase(at, 1);
+    }
+    return r;
+}
+
+void expect_one_line(const std::string& text) {
+    ASSERT_FALSE(text.empty());
+    EXPECT_EQ(text.find('\n'), text.size() - 1) << "not a single line: " << text;
+}
+
+void stop(running_server& s) {
+    s.process.terminate();
+    EXPECT_EQ(s.process.wait(20s), 0) << "stderr: " << s.process.err();
+}
+
+}  // namespace
+
+TEST(Apps, ServerAndClientTalk) {
+    running_server server = start_server();
+    const result client = run({client_exe, "--host", "127.0.0.1", "--port", std::to_string(server.port)});
+    EXPECT_EQ(client.status, 0) << client.err;
+    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    const auto line = server.process.read_line(20s);
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->rfind("Got a connection from ('127.0.0.1', ", 0), 0u) << *line;
+    stop(server);
+}
+
+TEST(Apps, ServerSendsExactlyTheFortyBytesAndCloses) {
+    running_server server = start_server();
+    std::error_code ec;
+    ps::socket s;
+    s.open(ps::family::inet, ps::type::stream, 0, ec);
+    s.settimeout(20.0, ec);
+    s.connect(testsupport::loopback4(static_cast<std::uint16_t>(server.port)), ec);
+    ASSERT_OK(ec);
+    std::string got;
+    char buffer[256];
+    for (std::size_t n; (n = s.recv_into(buffer, sizeof buffer, ec)) > 0 && !ec;) got.append(buffer, n);
+    EXPECT_OK(ec);
+    EXPECT_EQ(got.size(), 40u);
+    EXPECT_EQ(got, thank_you);
+    stop(server);
+}
+
+TEST(Apps, DefaultsServeEveryInterfaceAndTheClientFindsLocalhost) {
+    running_server server = start_server({});  // host "" as in the tutorial
+    const result client = run({client_exe, "--port", std::to_string(server.port)});
+    EXPECT_EQ(client.status, 0) << client.err;
+    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    stop(server);
+}
+
+TEST(Apps, ServerAndClientOverIpv6) {
+    PORTSOCK_REQUIRE_IPV6();
+    running_server server = start_server({"--host", "::1"});
+    const result client = run({client_exe, "--host", "::1", "--port", std::to_string(server.port)});
+    EXPECT_EQ(client.status, 0) << client.err;
+    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    const auto line = server.process.read_line(20s);
+    ASSERT_TRUE(line);
+    EXPECT_EQ(line->rfind("Got a connection from ('::1', ", 0), 0u) << *line;
+    stop(server);
+}
+
+TEST(Apps, SecondServerOnAPortInUseFailsWithOneLine) {
+    running_server first = start_server();
+    const result second = run({server_exe, "--host", "127.0.0.1", "--port", std::to_string(first.port)});
+    EXPECT_EQ(second.status, 1);
+    expect_one_line(second.err);
+    EXPECT_EQ(second.err, "thankyou-server: bind to 127.0.0.1:" + std::to_string(first.port) + ": " +
+                              std::make_error_code(std::errc::address_in_use).message() + "\n");
+    stop(first);
+}
+
+TEST(Apps, ClientWithNobodyListeningFailsWithOneLine) {
+    std::error_code ec;
+    ps::socket holder;  // holds a port without listening: connections are refused
+    holder.open(ps::family::inet, ps::type::stream, 0, ec);
+    holder.bind(testsupport::loopback4(), ec);
+    ASSERT_OK(ec);
+    const std::string port = std::to_string(holder.getsockname(ec).port());
+    const result client = run({client_exe, "--host", "127.0.0.1", "--port", port});
+    EXPECT_EQ(client.status, 1);
+    expect_one_line(client.err);
+    EXPECT_EQ(client.err, "thankyou-client: connect to 127.0.0.1:" + port + ": " +
+                              std::make_error_code(std::errc::connection_refused).message() + "\n");
+    EXPECT_EQ(client.out, "");
+}
+
+TEST(Apps, BadUsageExitsWithStatusTwo) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {server_exe, "--port", "70000"}, {server_exe, "--bogus", "1"}, {client_exe, "--port", "x"},
+             {client_exe, "--host"}}) {
+        const result r = run(args);
+        EXPECT_EQ(r.status, 2) << args[1];
+        EXPECT_NE(r.err.find("usage: "), std::string::npos) << r.err;
+    }
+    const result help = run({server_exe, "--help"});
+    EXPECT_EQ(help.status, 0);
+    EXPECT_EQ(help.out, "usage: thankyou-server [--host H] [--port P] [--backlog N]\n");
+}
+
+TEST(Apps, ServerStopsCleanlyOnTerminate) {
+    running_server server = start_server();
+    stop(server);  // exit status 0, no error output
+    EXPECT_EQ(server.process.err(), "");
+}
+
+TEST(Apps, ServerKeepsServingAfterAClientThatResets) {
+    running_server server = start_server();
+    {
+        std::error_code ec;
+        ps::socket rude;
+        rude.open(ps::family::inet, ps::type::stream, 0, ec);
+        rude.connect(testsupport::loopback4(static_cast<std::uint16_t>(server.port)), ec);
+        rude.setsockopt(ps::opt::linger, std::chrono::seconds(0), ec);
+        ASSERT_OK(ec);
+    }  // closed with a reset, perhaps before the server wrote
+    const result client = run({client_exe, "--host", "127.0.0.1", "--port", std::to_string(server.port)});
+    EXPECT_EQ(client.status, 0) << client.err;
+    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    stop(server);
+}
+
+// Interoperation with Python's socket module: the tutorial's own programs.
+
+#define REQUIRE_PYTHON() \
+    if (python.empty()) GTEST_SKIP() << "python3 was not found when the build was configured"
+
+TEST(Interop, TutorialPythonClientGetsTheThankYou) {
+    REQUIRE_PYTHON();
+    running_server server = start_server();
+    const std::string script =
+        "import socket, sys\n"
+        "soc = socket.socket()\n"
+        "soc.connect(('127.0.0.1', int(sys.argv[1])))\n"
+        "print(soc.recv(1024))\n"
+        "soc.close()\n";
+    const result r = run({python, "-c", script, std::to_string(server.port)});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "b'" + std::string(thank_you) + "'\n");
+    stop(server);
+}
+
+TEST(Interop, ClientGetsTheThankYouFromTheTutorialPythonServer) {
+    REQUIRE_PYTHON();
+    // The tutorial's server, on port 0 so that it cannot collide.
+    const std::string script =
+        "import socket\n"
+        "soc = socket.socket()\n"
+        "soc.bind(('127.0.0.1', 0))\n"
+        "soc.listen(10)\n"
+        "print(soc.getsockname()[1], flush=True)\n"
+        "client, addr = soc.accept()\n"
+        "print('Got a connection from', addr, flush=True)\n"
+        "client.send(b'Thank you for connecting with the socket')\n"
+        "client.close()\n";
+    child_process server = start({python, "-c", script});
+    const auto port = server.read_line(20s);
+    ASSERT_TRUE(port) << server.err();
+    const result client = run({client_exe, "--host", "127.0.0.1", "--port", *port});
+    EXPECT_EQ(client.status, 0) << client.err;
+    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    EXPECT_EQ(server.read_line(20s)->rfind("Got a connection from ('127.0.0.1', ", 0), 0u);
+    EXPECT_EQ(server.wait(20s), 0) << server.err();
+}

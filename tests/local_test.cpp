@@ -1,0 +1,155 @@
+// Unix-domain sockets (paths, Linux abstract names, datagrams) and
+// socketpair in every family it supports.
+#include "net.hpp"
+
+#include <filesystem>
+
+namespace ps = portsock;
+
+TEST(Local, StreamOverAPath) {
+    PORTSOCK_REQUIRE_LOCAL();
+    testsupport::temp_path path;
+    std::error_code ec;
+    const ps::endpoint address = ps::endpoint::local(path.str(), ec);
+    ASSERT_OK(ec);
+    ps::socket server = ps::create_server(address, 10, false, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(server.getsockname(ec), address);
+
+    ps::socket client;
+    client.open(ps::family::local, ps::type::stream, 0, ec);
+    client.connect(address, ec);
+    ASSERT_OK(ec);
+    auto [conn, peer] = server.accept(ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(peer.family(), ps::family::local);
+    EXPECT_TRUE(peer.path().empty());  // an unbound client has no name
+    EXPECT_EQ(peer.repr(), "''");
+
+    conn.sendall("over a path", 11, ec);
+    char buffer[11];
+    EXPECT_EQ(client.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 11u);
+    EXPECT_EQ(std::string(buffer, 11), "over a path");
+    EXPECT_EQ(client.repr().find("family=AF_UNIX, type=SOCK_STREAM"), client.repr().find("family="));
+    EXPECT_NE(client.repr().find("raddr='" + path.str() + "'"), std::string::npos) << client.repr();
+}
+
+TEST(Local, BindingAnExistingPathFails) {
+    PORTSOCK_REQUIRE_LOCAL();
+    testsupport::temp_path path;
+    std::error_code ec;
+    const ps::endpoint address = ps::endpoint::local(path.str(), ec);
+    ps::socket first = ps::create_server(address, 10, false, ec);
+    ASSERT_OK(ec);
+    ps::socket second = ps::create_server(address, 10, false, ec);
+    EXPECT_EQ(ec, std::errc::address_in_use) << ec.message();
+}
+
+TEST(Local, PathLongerThanTheSystemTakesIsRefusedBeforeAnyCall) {
+    std::error_code ec;
+    ps::endpoint::local("/tmp/" + std::string(200, 'x'), ec);
+    EXPECT_EQ(ec, ps::error::path_too_long);
+    EXPECT_EQ(ec, std::errc::filename_too_long);
+}
+
+TEST(Local, AbstractNamesWhereTheSystemHasThem) {
+    PORTSOCK_REQUIRE_LOCAL();
+    std::error_code ec;
+    const std::string name = std::string(1, '\0') + "portsock-test-" + std::to_string(std::random_device{}());
+    const ps::endpoint address = ps::endpoint::local(name, ec);
+    ASSERT_OK(ec);
+    EXPECT_TRUE(address.is_abstract());
+    ps::socket server;
+    server.open(ps::family::local, ps::type::stream, 0, ec);
+    server.bind(address, ec);
+    if (ec) GTEST_SKIP() << "no abstract Unix socket names here (" << ec.message() << ")";
+    server.listen(1, ec);
+    EXPECT_EQ(server.getsockname(ec), address);
+    ps::socket client;
+    client.open(ps::family::local, ps::type::stream, 0, ec);
+    client.connect(ps::endpoint::parse("@" + name.substr(1), ec), ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(address.repr(), "b'\\x00" + name.substr(1) + "'");
+}
+
+TEST(Local, DatagramsBetweenTwoPaths) {
+    PORTSOCK_REQUIRE_LOCAL();
+    testsupport::temp_path path_a, path_b;
+    std::error_code ec;
+    const ps::endpoint a_address = ps::endpoint::local(path_a.str(), ec);
+    const ps::endpoint b_address = ps::endpoint::local(path_b.str(), ec);
+    ps::socket a, b;
+    a.open(ps::family::local, ps::type::dgram, 0, ec);
+    b.open(ps::family::local, ps::type::dgram, 0, ec);
+    a.bind(a_address, ec);
+    b.bind(b_address, ec);
+    ASSERT_OK(ec);
+    a.sendto("datagram", 8, b_address, ec);
+    ASSERT_OK(ec);
+    char buffer[16];
+    auto [n, from] = b.recvfrom_into(buffer, sizeof buffer, ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(std::string(buffer, n), "datagram");
+    EXPECT_EQ(from, a_address);
+}
+
+TEST(Socketpair, DefaultIsAUnixStreamPair) {
+    PORTSOCK_REQUIRE_LOCAL();
+    std::error_code ec;
+    auto [a, b] = ps::socketpair(ps::family::local, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(a.family(), ps::family::local);
+    a.sendall("to b", 4, ec);
+    a.shutdown(ps::shut::wr, ec);
+    char buffer[4];
+    EXPECT_EQ(b.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 4u);
+    EXPECT_EQ(b.recv_into(buffer, sizeof buffer, ec), 0u);  // a's half-close
+    b.sendall("to a", 4, ec);
+    EXPECT_EQ(a.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 4u);
+    EXPECT_EQ(std::string(buffer, 4), "to a");
+}
+
+TEST(Socketpair, DatagramPairKeepsMessageBoundaries) {
+    PORTSOCK_REQUIRE_LOCAL();
+    std::error_code ec;
+    auto [a, b] = ps::socketpair(ps::family::local, ps::type::dgram, 0, ec);
+    ASSERT_OK(ec);
+    a.send("one", 3, ec);
+    a.send("two", 3, ec);
+    char buffer[16];
+    EXPECT_EQ(b.recv_into(buffer, sizeof buffer, ec), 3u);
+    EXPECT_EQ(b.recv_into(buffer, sizeof buffer, ec), 3u);
+    EXPECT_EQ(std::string(buffer, 3), "two");
+}
+
+TEST(Socketpair, Ipv4DatagramPair) {
+    std::error_code ec;
+    auto [a, b] = ps::socketpair(ps::family::inet, ps::type::dgram, 0, ec);
+    ASSERT_OK(ec);
+    a.send("udp", 3, ec);
+    char buffer[8];
+    EXPECT_EQ(b.recv_into(buffer, sizeof buffer, ec), 3u);
+    EXPECT_OK(ec);
+}
+
+TEST(Socketpair, Ipv6StreamPair) {
+    PORTSOCK_REQUIRE_IPV6();
+    std::error_code ec;
+    auto [a, b] = ps::socketpair(ps::family::inet6, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    EXPECT_TRUE(a.getpeername(ec).is_loopback());
+    b.sendall("v6", 2, ec);
+    char buffer[2];
+    EXPECT_EQ(a.recv_into(buffer, 2, ec, ps::msg::waitall), 2u);
+    EXPECT_OK(ec);
+}
+
+#if PORTSOCK_HAS_EXCEPTIONS
+TEST(Socketpair, ThrowingFormDefaultsToUnixStream) {
+    PORTSOCK_REQUIRE_LOCAL();
+    auto [a, b] = ps::socketpair();
+    EXPECT_EQ(a.type(), ps::type::stream);
+    a.sendall(std::string_view("x"));
+    EXPECT_EQ(b.recv(1), "x");
+}
+#endif

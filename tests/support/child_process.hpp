@@ -1,0 +1,54 @@
+// Starting the apps as real processes from the tests. Declared once here and
+// defined per backend in platform/<backend>/test/child_process.cpp, so the
+// tests themselves name no operating system.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace testsupport {
+
+class child_process {
+public:
+    /// Starts `argv[0]` with the rest as arguments; its stdin, stdout and
+    /// stderr are pipes to this process. When the build set an emulator for
+    /// the target (qemu-user), the program is started through it.
+    static child_process start(const std::vector<std::string>& argv, std::error_code& ec);
+
+    child_process() = default;
+    child_process(child_process&& other) noexcept;
+    child_process& operator=(child_process&& other) noexcept;
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+    /// Kills and reaps a child that is still running.
+    ~child_process();
+
+    /// The next line of its stdout (no line end, CR stripped), waiting up to
+    /// `timeout`. `std::nullopt` at end of output or on timeout.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+    /// Writes to its stdin; `close_stdin` sends end-of-file.
+    bool write_stdin(std::string_view data);
+    void close_stdin();
+    /// Asks it to stop (SIGTERM; Windows: a console break).
+    void terminate();
+    /// Waits for it to exit, collecting all its output. Returns the exit
+    /// status (128 + signal number when a signal ended it), or `std::nullopt`
+    /// if it did not exit in time (it is then killed).
+    std::optional<int> wait(std::chrono::milliseconds timeout);
+
+    /// Output not yet returned by read_line (stdout), and all of stderr.
+    const std::string& out() const { return out_; }
+    const std::string& err() const { return err_; }
+
+private:
+    struct impl;
+    impl* impl_ = nullptr;
+    std::string out_;
+    std::string err_;
+};
+
+}  // namespace testsupport
