@@ -52,7 +52,7 @@ inline bool parse_int(std::string_view text, long low, long high, int& out) {
 /// A negative result means "--help was printed: exit 0".
 template <class Handler>
 int parse_args(const char* program, int argc, char** argv, const char* usage_text, Handler handle) {
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 1; i < argc; i += 2) {
         const std::string_view name = argv[i];
         if (name == "--help" || name == "-h") {
             std::printf("usage: %s\n", usage_text);
@@ -67,7 +67,6 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
                          usage_text);
             return usage;
         }
-        ++i;
     }
     return ok;
 }
