@@ -3,11 +3,11 @@
 // chosen by CMake. Each backend keeps these functions in files of the same
 // names, so the two can be read side by side:
 //
-//   socket.cpp   open, close, bind, listen, accept, connect, shutdown, data
-//                calls, wait, addresses, options, socketpair
-//   resolve.cpp  getaddrinfo, gethostname, interface_index
-//   address.hpp  endpoint <-> native socket address (backend-internal)
-//   error.cpp    native error codes -> std::error_code
+//   socket.cpp    open, close, bind, listen, accept, connect, shutdown, the
+//                 data calls, wait, addresses, options, errors, socketpair
+//   resolve.cpp   getaddrinfo, gethostname, interface_index
+//   address.hpp/.cpp  endpoint <-> native socket address (backend-internal)
+//   backend.cmake the backend's sources, feature checks and libraries
 //
 // The rules every backend keeps:
 //   - a function reports failure in its std::error_code and never throws;

@@ -55,6 +55,22 @@ std::error_code prepare(int fd, bool cloexec_done) noexcept {
     return ec;
 }
 
+// One data transfer call, retried while a signal interrupts it.
+template <class Call>
+std::size_t transfer(std::error_code& ec, Call call) noexcept {
+    for (;;) {
+        const ssize_t n = call();
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            ec = last_error();
+            return 0;
+        }
+    }
+}
+
 #if PORTSOCK_HAVE_SOCK_CLOEXEC
 constexpr int cloexec_type = SOCK_CLOEXEC;
 #else
@@ -191,31 +207,13 @@ std::error_code shutdown(handle h, shut how) noexcept {
 std::size_t send(handle h, const void* data, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
     const int native = native_flags(flags) | send_flags;
-    for (;;) {
-        const ssize_t n = ::send(h, data, size, native);
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (errno != EINTR) break;
-    }
-    ec = last_error();
-    return 0;
+    return transfer(ec, [&] { return ::send(h, data, size, native); });
 }
 
 std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
     const int native = native_flags(flags);
-    for (;;) {
-        const ssize_t n = ::recv(h, buffer, size, native);
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (errno != EINTR) break;
-    }
-    ec = last_error();
-    return 0;
+    return transfer(ec, [&] { return ::recv(h, buffer, size, native); });
 }
 
 std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint& to, msg flags,
@@ -224,16 +222,7 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
     ec = to_native(to, a);
     if (ec) return 0;
     const int native = native_flags(flags) | send_flags;
-    for (;;) {
-        const ssize_t n = ::sendto(h, data, size, native, a.get(), a.size);
-        if (n >= 0) {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (errno != EINTR) break;
-    }
-    ec = last_error();
-    return 0;
+    return transfer(ec, [&] { return ::sendto(h, data, size, native, a.get(), a.size); });
 }
 
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
@@ -246,23 +235,13 @@ std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, m
     m.msg_iov = &io;
     m.msg_iovlen = 1;
     const int native = native_flags(flags);
-    for (;;) {
-        const ssize_t n = ::recvmsg(h, &m, native);
-        if (n >= 0) {
-            if (from) *from = from_native(a.get(), m.msg_namelen);
-            // A datagram longer than the buffer: report it as Windows does
-            // (WSAEMSGSIZE), with the buffer filled.
-            if ((m.msg_flags & MSG_TRUNC) != 0) {
-                ec = std::make_error_code(std::errc::message_size);
-            } else {
-                ec.clear();
-            }
-            return static_cast<std::size_t>(n);
-        }
-        if (errno != EINTR) break;
-    }
-    ec = last_error();
-    return 0;
+    const std::size_t n = transfer(ec, [&] { return ::recvmsg(h, &m, native); });
+    if (ec) return 0;
+    if (from) *from = from_native(a.get(), m.msg_namelen);
+    // A datagram longer than the buffer: reported as Windows does
+    // (WSAEMSGSIZE), with the buffer filled.
+    if ((m.msg_flags & MSG_TRUNC) != 0) ec = std::make_error_code(std::errc::message_size);
+    return n;
 }
 
 // Waiting -------------------------------------------------------------------
