@@ -292,7 +292,8 @@ endpoint endpoint::parse(std::string_view text, std::error_code& ec) noexcept {
         ec = error::embedded_nul;
         return {};
     }
-    if (!text.empty() && (text[0] == '/' || text[0] == '.')) return local(text, ec);
+    const auto starts = [text](std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; };
+    if (starts("/") || starts("./") || starts("../")) return local(text, ec);
     if (!text.empty() && text[0] == '@') {
         char name[max_path + 1];
         if (text.size() > max_path) {

@@ -43,7 +43,7 @@ public:
 
     /// Parses an endpoint from text: `127.0.0.1:80`, `[::1]:80`,
     /// `[fe80::1%eth0]:80` (scope by interface name or number), a path that
-    /// starts with `/` or `.` (`/tmp/s`, `./s`), or `@name` for a Linux
+    /// starts with `/`, `./` or `../` (`/tmp/s`, `./s`), or `@name` for a Linux
     /// abstract name. Host names are not resolved here: see `getaddrinfo`.
     static endpoint parse(std::string_view text, std::error_code& ec) noexcept;
 
