@@ -497,10 +497,13 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
         return loopback_pair(family, type, proto, ec);
     }
     sys::handle handles[2] = {invalid_native_handle, invalid_native_handle};
-    ec = sys::socketpair(family, type, proto, handles);
+    ec = sys::socketpair(portsock::family::local, type, proto, handles);
+    if (ec == std::errc::address_family_not_supported && family == portsock::family::unspec) {
+        return loopback_pair(portsock::family::inet, type, proto, ec);
+    }
     if (ec) return {};
-    return {socket::adopt(handles[0], family, type, proto),
-            socket::adopt(handles[1], family, type, proto)};
+    return {socket::adopt(handles[0], portsock::family::local, type, proto),
+            socket::adopt(handles[1], portsock::family::local, type, proto)};
 }
 
 socket create_connection(std::string_view host, int port, std::optional<double> timeout,

@@ -1,5 +1,6 @@
 // Name resolution over the system resolver (POSIX getaddrinfo).
 #include "address.hpp"
+#include "error.hpp"
 #include "sys.hpp"
 
 #include <net/if.h>
@@ -12,27 +13,6 @@
 
 namespace portsock::sys {
 namespace {
-
-std::error_code resolver_error(int code) noexcept {
-    switch (code) {
-    case EAI_NONAME: return resolve_error::host_not_found;
-    case EAI_AGAIN: return resolve_error::try_again;
-    case EAI_FAIL: return resolve_error::fail;
-#if defined(EAI_NODATA) && EAI_NODATA != EAI_NONAME
-    case EAI_NODATA: return resolve_error::no_data;
-#endif
-#if defined(EAI_ADDRFAMILY)
-    case EAI_ADDRFAMILY: return resolve_error::no_data;
-#endif
-    case EAI_FAMILY: return resolve_error::family_not_supported;
-    case EAI_SOCKTYPE: return resolve_error::socktype_not_supported;
-    case EAI_SERVICE: return resolve_error::service_not_found;
-    case EAI_BADFLAGS: return resolve_error::bad_flags;
-    case EAI_MEMORY: return resolve_error::out_of_memory;
-    case EAI_SYSTEM: return {errno, std::system_category()};
-    default: return resolve_error::other;
-    }
-}
 
 int native_ai_flags(ai flags) noexcept {
     int out = 0;
@@ -89,7 +69,7 @@ std::vector<address_info> getaddrinfo(const char* host, const char* service, fam
 std::string gethostname(std::error_code& ec) {
     char name[256] = {};  // POSIX: host names are at most 255 bytes
     if (::gethostname(name, sizeof name - 1) < 0) {
-        ec = {errno, std::system_category()};
+        ec = last_error();
         return {};
     }
     ec.clear();

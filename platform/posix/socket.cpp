@@ -2,6 +2,7 @@
 // the BSDs and embedded Linux. Features are chosen by CMake's symbol checks
 // (PORTSOCK_HAVE_*), never by the name of an operating system.
 #include "address.hpp"
+#include "error.hpp"
 #include "sys.hpp"
 
 #include <fcntl.h>
@@ -16,8 +17,6 @@
 
 namespace portsock::sys {
 namespace {
-
-std::error_code last_error() noexcept { return {errno, std::system_category()}; }
 
 // Flags added to every send: no SIGPIPE where the system can say so per call
 // (elsewhere SO_NOSIGPIPE is set once per socket at open).
@@ -321,11 +320,6 @@ std::error_code get_raw_option(handle h, int level, int name, void* value,
     if (::getsockopt(h, level, name, value, &native_size) < 0) return last_error();
     size = native_size;
     return {};
-}
-
-std::error_code error_from_native(int code) noexcept {
-    if (code == 0) return {};
-    return {code, std::system_category()};
 }
 
 std::error_code socketpair(family f, type t, int proto, handle (&out)[2]) noexcept {

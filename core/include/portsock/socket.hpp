@@ -263,8 +263,11 @@ struct connect_attempt {
 /// The attempts as one line: `[::1]:9: Connection refused, 127.0.0.1:9: ...`.
 std::string describe(const std::vector<connect_attempt>& attempts);
 
-/// Python's `socket.socketpair()`: two connected sockets. Unix-domain by
-/// default; `family::inet`/`inet6` give a connected loopback TCP pair.
+/// Python's `socket.socketpair()`: two connected sockets. `family::local`
+/// asks for a Unix-domain pair; `family::inet`/`inet6` give a connected
+/// loopback pair (TCP for streams, UDP for datagrams); `family::unspec` (the
+/// default) is Unix-domain where the system offers such pairs and IPv4
+/// loopback where it does not (Windows), as Python does.
 std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto,
                                      std::error_code& ec) noexcept;
 
@@ -284,7 +287,7 @@ socket create_server(const endpoint& address, int backlog, bool dual_stack,
                      std::error_code& ec) noexcept;
 
 #if PORTSOCK_HAS_EXCEPTIONS
-std::pair<socket, socket> socketpair(portsock::family family = portsock::family::local,
+std::pair<socket, socket> socketpair(portsock::family family = portsock::family::unspec,
                                      portsock::type type = portsock::type::stream,
                                      int proto = 0);
 /// Throws with a message that lists every attempt.
