@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs a Windows executable under wine, quietly and fast, for ctest
+# (CMAKE_CROSSCOMPILING_EMULATOR) and by hand:  ci/wine-run.sh prog.exe args...
+#
+# Wine's helper processes (wineserver, services.exe, ...) inherit the stdout and
+# stderr of whoever starts them; under ctest that makes every test wait for
+# them to exit. So one persistent wineserver and one warm-up `cmd /c exit` are
+# started first, detached from our descriptors, under a lock (ctest -j). After
+# that a run costs about 0.1 s. The prefix is created on first use (~10 s).
+#
+# Environment: PORTSOCK_WINEPREFIX (default ~/.cache/portsock-wine) chooses
+# the prefix. The exit status is the program's. Output is passed through with
+# Windows' CRLF line ends turned into LF, so that ctest and gtest's test
+# discovery see plain lines.
+set -uo pipefail
+
+export WINEPREFIX="${PORTSOCK_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/portsock-wine}"
+export WINEDEBUG=-all
+export WINEDLLOVERRIDES="mscoree,mshtml="
+unset DISPLAY WAYLAND_DISPLAY
+mkdir -p "$(dirname "$WINEPREFIX")"
+
+(
+    flock 9
+    if ! pgrep -u "$(id -u)" -x wineserver >/dev/null || [ ! -f "$WINEPREFIX/.portsock-ready" ]; then
+        # Detached from our output and from the lock (fd 9), or they would
+        # hold both open for as long as they live.
+        wineserver -p900 </dev/null >/dev/null 2>&1 9>&- &
+        wine cmd.exe /c exit </dev/null >/dev/null 2>&1 9>&-
+        touch "$WINEPREFIX/.portsock-ready"
+    fi
+) 9>"$WINEPREFIX.lock"
+
+wine "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'
+status=${PIPESTATUS[0]}
+wait
+exit "$status"

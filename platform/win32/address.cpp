@@ -1,0 +1,125 @@
+#include "address.hpp"
+
+#include <afunix.h>
+
+#include <cstddef>
+#include <cstring>
+
+namespace portsock::sys {
+namespace {
+
+void put_port(void* field, std::uint16_t port) noexcept {
+    const unsigned char bytes[2] = {static_cast<unsigned char>(port >> 8),
+                                    static_cast<unsigned char>(port & 0xff)};
+    std::memcpy(field, bytes, 2);
+}
+
+std::uint16_t get_port(const void* field) noexcept {
+    unsigned char bytes[2];
+    std::memcpy(bytes, field, 2);
+    return static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
+}
+
+}  // namespace
+
+int native_family(family f) noexcept {
+    switch (f) {
+    case family::inet: return AF_INET;
+    case family::inet6: return AF_INET6;
+    case family::local: return AF_UNIX;
+    case family::unspec: break;
+    }
+    return AF_UNSPEC;
+}
+
+int native_type(type t) noexcept {
+    switch (t) {
+    case type::stream: return SOCK_STREAM;
+    case type::dgram: return SOCK_DGRAM;
+    case type::raw: return SOCK_RAW;
+    case type::seqpacket: return SOCK_SEQPACKET;
+    }
+    return 0;
+}
+
+family from_native_family(int f) noexcept {
+    switch (f) {
+    case AF_INET: return family::inet;
+    case AF_INET6: return family::inet6;
+    case AF_UNIX: return family::local;
+    default: return family::unspec;
+    }
+}
+
+std::error_code to_native(const endpoint& e, native_address& out) noexcept {
+    out.storage = sockaddr_storage{};
+    switch (e.family()) {
+    case family::inet: {
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        put_port(&sin.sin_port, e.port());
+        std::memcpy(&sin.sin_addr, e.bytes().data(), 4);
+        std::memcpy(&out.storage, &sin, sizeof sin);
+        out.size = sizeof sin;
+        return {};
+    }
+    case family::inet6: {
+        sockaddr_in6 sin6{};
+        sin6.sin6_family = AF_INET6;
+        put_port(&sin6.sin6_port, e.port());
+        std::memcpy(&sin6.sin6_addr, e.bytes().data(), 16);
+        sin6.sin6_scope_id = e.scope_id();
+        std::memcpy(&out.storage, &sin6, sizeof sin6);
+        out.size = sizeof sin6;
+        return {};
+    }
+    case family::local: {
+        sockaddr_un sun{};
+        const std::string_view path = e.path();
+        // Windows has no abstract names; a pathname needs its NUL.
+        if (e.is_abstract()) return std::make_error_code(std::errc::address_family_not_supported);
+        if (path.size() >= sizeof sun.sun_path) return error::path_too_long;
+        sun.sun_family = AF_UNIX;
+        std::memcpy(sun.sun_path, path.data(), path.size());
+        std::memcpy(&out.storage, &sun, sizeof sun);
+        out.size = static_cast<int>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+        return {};
+    }
+    case family::unspec: break;
+    }
+    return error::empty_endpoint;
+}
+
+endpoint from_native(const sockaddr* address, int size) noexcept {
+    if (size < static_cast<int>(sizeof(address->sa_family))) return {};
+    switch (address->sa_family) {
+    case AF_INET: {
+        sockaddr_in sin;
+        std::memcpy(&sin, address, sizeof sin);
+        std::array<std::uint8_t, 4> bytes;
+        std::memcpy(bytes.data(), &sin.sin_addr, 4);
+        return endpoint::v4(bytes, get_port(&sin.sin_port));
+    }
+    case AF_INET6: {
+        sockaddr_in6 sin6;
+        std::memcpy(&sin6, address, sizeof sin6);
+        std::array<std::uint8_t, 16> bytes;
+        std::memcpy(bytes.data(), &sin6.sin6_addr, 16);
+        return endpoint::v6(bytes, get_port(&sin6.sin6_port), sin6.sin6_scope_id);
+    }
+    case AF_UNIX: {
+        sockaddr_un sun{};
+        std::memcpy(&sun, address, static_cast<std::size_t>(size) < sizeof sun ? static_cast<std::size_t>(size) : sizeof sun);
+        const int offset = static_cast<int>(offsetof(sockaddr_un, sun_path));
+        std::size_t length = size > offset ? static_cast<std::size_t>(size - offset) : 0;
+        if (length > sizeof sun.sun_path) length = sizeof sun.sun_path;
+        length = strnlen(sun.sun_path, length);
+        std::error_code ec;
+        endpoint e = endpoint::local(std::string_view(sun.sun_path, length), ec);
+        return ec ? endpoint{} : e;
+    }
+    default: return {};
+    }
+}
+
+}  // namespace portsock::sys

@@ -1,0 +1,34 @@
+// Endpoints to and from Winsock's socket addresses. Ports and addresses are
+// copied as bytes in network order, so no byte-swapping is written by hand.
+#pragma once
+
+#include <portsock/endpoint.hpp>
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <system_error>
+
+namespace portsock::sys {
+
+/// A socket address as Winsock takes it, with its length.
+struct native_address {
+    sockaddr_storage storage{};
+    int size = sizeof(sockaddr_storage);
+
+    sockaddr* get() noexcept { return reinterpret_cast<sockaddr*>(&storage); }
+    const sockaddr* get() const noexcept { return reinterpret_cast<const sockaddr*>(&storage); }
+};
+
+int native_family(family f) noexcept;
+int native_type(type t) noexcept;
+/// portsock's family for a native one (`unspec` for anything else).
+family from_native_family(int f) noexcept;
+
+/// Fills `out` from an endpoint; `error::path_too_long` for a Unix path the
+/// system cannot take.
+std::error_code to_native(const endpoint& e, native_address& out) noexcept;
+/// The endpoint for a native address (empty for families portsock lacks).
+endpoint from_native(const sockaddr* address, int size) noexcept;
+
+}  // namespace portsock::sys

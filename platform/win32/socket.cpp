@@ -1,0 +1,332 @@
+// The platform contract (core/src/sys.hpp) over Winsock 2. Read it beside
+// platform/posix/socket.cpp: the same functions in the same order.
+#include "address.hpp"
+#include "error.hpp"
+#include "sys.hpp"
+
+#include <winsock2.h>
+#include <afunix.h>
+#include <mswsock.h>
+#include <windows.h>
+#include <ws2tcpip.h>
+
+#include <climits>
+
+#ifndef SIO_UDP_CONNRESET
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
+#ifndef WSA_FLAG_NO_HANDLE_INHERIT
+#define WSA_FLAG_NO_HANDLE_INHERIT 0x80
+#endif
+
+namespace portsock::sys {
+namespace {
+
+// Winsock lengths are int: larger buffers are sent or received in part.
+int clamp(std::size_t size) noexcept {
+    return size > static_cast<std::size_t>(INT_MAX) ? INT_MAX : static_cast<int>(size);
+}
+
+SOCKET native(handle h) noexcept { return static_cast<SOCKET>(h); }
+
+int native_flags(msg flags) noexcept {
+    int out = 0;
+    if (has(flags, msg::peek)) out |= MSG_PEEK;
+    if (has(flags, msg::oob)) out |= MSG_OOB;
+    if (has(flags, msg::waitall)) out |= MSG_WAITALL;
+    if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
+    return out;
+}
+
+std::error_code no_inherit(SOCKET s) noexcept {
+    if (!::SetHandleInformation(reinterpret_cast<HANDLE>(s), HANDLE_FLAG_INHERIT, 0)) {
+        return {static_cast<int>(::GetLastError()), winsock_category()};
+    }
+    return {};
+}
+
+struct option_place {
+    int level;
+    int name;
+};
+
+option_place place_of(option_id id) noexcept {
+    switch (id) {
+    // SO_REUSEADDR on Windows lets another socket take over a port in use;
+    // the exclusive option gives what POSIX programs mean by address reuse
+    // without that hole (see README, "What portsock decides for you").
+    case option_id::reuse_address: return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE};
+    case option_id::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
+    case option_id::broadcast: return {SOL_SOCKET, SO_BROADCAST};
+    case option_id::linger: return {SOL_SOCKET, SO_LINGER};
+    case option_id::recv_buffer: return {SOL_SOCKET, SO_RCVBUF};
+    case option_id::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
+    case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
+    case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
+    case option_id::error: return {SOL_SOCKET, SO_ERROR};
+    }
+    return {SOL_SOCKET, 0};
+}
+
+}  // namespace
+
+// Opening and closing -------------------------------------------------------
+
+handle open(family f, type t, int proto, std::error_code& ec) noexcept {
+    ec = ensure_started();
+    if (ec) return invalid_native_handle;
+    // Not inheritable from the start; overlapped so that completion ports
+    // can be used with it.
+    SOCKET s = ::WSASocketW(native_family(f), native_type(t), proto, nullptr, 0,
+                            WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s == INVALID_SOCKET && ::WSAGetLastError() == WSAEINVAL) {
+        // Systems before Windows 7 SP1 lack the flag: clear inheritance after.
+        s = ::WSASocketW(native_family(f), native_type(t), proto, nullptr, 0, WSA_FLAG_OVERLAPPED);
+        if (s != INVALID_SOCKET && (ec = no_inherit(s))) {
+            ::closesocket(s);
+            return invalid_native_handle;
+        }
+    }
+    if (s == INVALID_SOCKET) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    if (t == type::dgram) {
+        // An ICMP port-unreachable must not break the next recvfrom of an
+        // unconnected UDP socket with WSAECONNRESET (POSIX never does that).
+        BOOL report = FALSE;
+        DWORD bytes = 0;
+        ::WSAIoctl(s, SIO_UDP_CONNRESET, &report, sizeof report, nullptr, 0, &bytes, nullptr, nullptr);
+    }
+    ec.clear();
+    return static_cast<handle>(s);
+}
+
+std::error_code close(handle h) noexcept {
+    if (::closesocket(native(h)) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+std::error_code set_nonblocking(handle h, bool on) noexcept {
+    u_long mode = on ? 1 : 0;
+    // FIONBIO is an unsigned constant for a long parameter: the cast is the API's.
+    if (::ioctlsocket(native(h), static_cast<long>(FIONBIO), &mode) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+// Connections ---------------------------------------------------------------
+
+std::error_code bind(handle h, const endpoint& address) noexcept {
+    native_address a;
+    if (std::error_code ec = to_native(address, a)) return ec;
+    if (::bind(native(h), a.get(), a.size) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+std::error_code listen(handle h, int backlog) noexcept {
+    if (::listen(native(h), backlog) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {
+    native_address a;
+    SOCKET s;
+    for (;;) {
+        a.size = sizeof a.storage;
+        s = ::accept(native(h), a.get(), &a.size);
+        if (s != INVALID_SOCKET) break;
+        // A connection reset while queued is skipped (POSIX: ECONNABORTED).
+        if (::WSAGetLastError() != WSAECONNRESET) {
+            ec = last_error();
+            return invalid_native_handle;
+        }
+    }
+    // The accepted socket takes the listener's attributes, inheritance and
+    // non-blocking mode included: make it a fresh, blocking, private socket.
+    ec = no_inherit(s);
+    if (!ec && listener_nonblocking) ec = set_nonblocking(static_cast<handle>(s), false);
+    if (ec) {
+        ::closesocket(s);
+        return invalid_native_handle;
+    }
+    peer = from_native(a.get(), a.size);
+    return static_cast<handle>(s);
+}
+
+std::error_code connect(handle h, const endpoint& address) noexcept {
+    native_address a;
+    if (std::error_code ec = to_native(address, a)) return ec;
+    if (::connect(native(h), a.get(), a.size) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+std::error_code connect_result(handle h) noexcept {
+    int value = 0;
+    int size = sizeof value;
+    if (::getsockopt(native(h), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&value), &size) ==
+        SOCKET_ERROR) {
+        return last_error();
+    }
+    return error_from_native(value);
+}
+
+std::error_code shutdown(handle h, shut how) noexcept {
+    const int native_how = how == shut::rd ? SD_RECEIVE : how == shut::wr ? SD_SEND : SD_BOTH;
+    if (::shutdown(native(h), native_how) == SOCKET_ERROR) return last_error();
+    return {};
+}
+
+// Data ------------------------------------------------------------------------
+
+std::size_t send(handle h, const void* data, std::size_t size, msg flags,
+                 std::error_code& ec) noexcept {
+    const int n = ::send(native(h), static_cast<const char*>(data), clamp(size), native_flags(flags));
+    if (n == SOCKET_ERROR) {
+        ec = last_error();
+        return 0;
+    }
+    ec.clear();
+    return static_cast<std::size_t>(n);
+}
+
+std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
+                 std::error_code& ec) noexcept {
+    const int n = ::recv(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags));
+    if (n == SOCKET_ERROR) {
+        ec = last_error();
+        return 0;
+    }
+    ec.clear();
+    return static_cast<std::size_t>(n);
+}
+
+std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint& to, msg flags,
+                   std::error_code& ec) noexcept {
+    native_address a;
+    ec = to_native(to, a);
+    if (ec) return 0;
+    const int n = ::sendto(native(h), static_cast<const char*>(data), clamp(size), native_flags(flags),
+                           a.get(), a.size);
+    if (n == SOCKET_ERROR) {
+        ec = last_error();
+        return 0;
+    }
+    ec.clear();
+    return static_cast<std::size_t>(n);
+}
+
+std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
+                     std::error_code& ec) noexcept {
+    native_address a;
+    int n = ::recvfrom(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags),
+                       from ? a.get() : nullptr, from ? &a.size : nullptr);
+    if (n == SOCKET_ERROR) {
+        ec = last_error();
+        // WSAEMSGSIZE: the datagram was longer than the buffer, which holds
+        // its first bytes (the POSIX backend reports MSG_TRUNC the same way).
+        if (::WSAGetLastError() != WSAEMSGSIZE) return 0;
+        n = clamp(size);
+    } else {
+        ec.clear();
+    }
+    if (from) *from = from_native(a.get(), a.size);
+    return static_cast<std::size_t>(n);
+}
+
+// Waiting -------------------------------------------------------------------
+
+// select, not WSAPoll: WSAPoll does not report a failed non-blocking connect
+// on Windows 10 before 2004 (curl #8521, POCO #3248); select's exceptfds does.
+std::error_code wait(handle h, direction dir, clock::time_point deadline) noexcept {
+    for (;;) {
+        fd_set ready{};
+        ready.fd_count = 1;
+        ready.fd_array[0] = native(h);
+        fd_set failed = ready;
+        timeval tv{};
+        timeval* timeout = nullptr;
+        if (deadline != clock::time_point::max()) {
+            const auto left = deadline - clock::now();
+            if (left <= clock::duration::zero()) return std::make_error_code(std::errc::timed_out);
+            auto us = std::chrono::ceil<std::chrono::microseconds>(left).count();
+            if (us > 1000000000LL) us = 1000000000LL;  // a long wait goes in slices
+            tv.tv_sec = static_cast<long>(us / 1000000);
+            tv.tv_usec = static_cast<long>(us % 1000000);
+            timeout = &tv;
+        }
+        const int n = ::select(0, dir == direction::read ? &ready : nullptr,
+                               dir == direction::write ? &ready : nullptr, &failed, timeout);
+        if (n == SOCKET_ERROR) return last_error();
+        if (n > 0) return {};  // ready, or an error that the next call reports
+    }
+}
+
+// Addresses and options -----------------------------------------------------
+
+std::error_code getsockname(handle h, endpoint& out) noexcept {
+    native_address a;
+    if (::getsockname(native(h), a.get(), &a.size) == SOCKET_ERROR) return last_error();
+    out = from_native(a.get(), a.size);
+    return {};
+}
+
+std::error_code getpeername(handle h, endpoint& out) noexcept {
+    native_address a;
+    if (::getpeername(native(h), a.get(), &a.size) == SOCKET_ERROR) return last_error();
+    out = from_native(a.get(), a.size);
+    return {};
+}
+
+std::error_code set_option(handle h, option_id id, int value) noexcept {
+    const option_place place = place_of(id);
+    if (id == option_id::linger) {
+        ::linger l{};
+        l.l_onoff = value >= 0 ? 1 : 0;
+        l.l_linger = static_cast<u_short>(value < 0 ? 0 : value > 0xffff ? 0xffff : value);
+        return set_raw_option(h, place.level, place.name, &l, sizeof l);
+    }
+    return set_raw_option(h, place.level, place.name, &value, sizeof value);
+}
+
+std::error_code get_option(handle h, option_id id, int& value) noexcept {
+    const option_place place = place_of(id);
+    if (id == option_id::linger) {
+        ::linger l{};
+        std::size_t size = sizeof l;
+        if (std::error_code ec = get_raw_option(h, place.level, place.name, &l, size)) return ec;
+        value = l.l_onoff != 0 ? l.l_linger : -1;
+        return {};
+    }
+    value = 0;  // some options fill only one byte (a BOOLEAN)
+    std::size_t size = sizeof value;
+    return get_raw_option(h, place.level, place.name, &value, size);
+}
+
+std::error_code set_raw_option(handle h, int level, int name, const void* value,
+                               std::size_t size) noexcept {
+    if (::setsockopt(native(h), level, name, static_cast<const char*>(value), clamp(size)) ==
+        SOCKET_ERROR) {
+        return last_error();
+    }
+    return {};
+}
+
+std::error_code get_raw_option(handle h, int level, int name, void* value,
+                               std::size_t& size) noexcept {
+    int native_size = clamp(size);
+    if (::getsockopt(native(h), level, name, static_cast<char*>(value), &native_size) == SOCKET_ERROR) {
+        return last_error();
+    }
+    size = static_cast<std::size_t>(native_size);
+    return {};
+}
+
+// Windows has no socketpair: Unix-domain pairs are refused (the core makes
+// IPv4/IPv6 pairs over loopback, and `family::unspec` falls back to those).
+std::error_code socketpair(family, type, int, handle (&)[2]) noexcept {
+    return {WSAEAFNOSUPPORT, winsock_category()};
+}
+
+std::size_t local_path_capacity() noexcept { return sizeof(sockaddr_un::sun_path); }
+
+}  // namespace portsock::sys
