@@ -71,7 +71,7 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
     return ok;
 }
 
-// Ctrl-C and SIGTERM only set a flag; the apps' loops look at it between
+// Ctrl-C, Ctrl-Break and SIGTERM only set a flag; the apps' loops look at it between
 // waits, so every socket is closed and the exit is clean (status 0).
 inline volatile std::sig_atomic_t stop_flag = 0;
 
@@ -80,6 +80,9 @@ extern "C" inline void on_stop_signal(int) { stop_flag = 1; }
 inline void handle_stop_signals() {
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
+#ifdef SIGBREAK  // Ctrl-Break, where the C library has it
+    std::signal(SIGBREAK, on_stop_signal);
+#endif
 }
 
 inline bool stop_requested() { return stop_flag != 0; }

@@ -2,6 +2,7 @@
 // a port in use, nobody listening, bad usage, stopping on SIGTERM, and both
 // of them against Python's socket module (the tutorial's own programs).
 #include "child_process.hpp"
+#include "host.hpp"
 #include "net.hpp"
 
 #include <chrono>
@@ -66,10 +67,16 @@ void expect_one_line(const std::string& text) {
     EXPECT_EQ(text.find('\n'), text.size() - 1) << "not a single line: " << text;
 }
 
+// Asks the server to stop and expects a clean exit. Where the request cannot
+// be delivered (wine), the server is killed instead: ServerStopsCleanly...
+// says so once.
 void stop(running_server& s) {
-    s.process.terminate();
+    if (!s.process.terminate()) return;
     EXPECT_EQ(s.process.wait(20s), 0) << "stderr: " << s.process.err();
 }
+
+// The message this system gives for `ec`, in the words the apps print.
+std::string text_of(std::error_code ec) { return ec.message(); }
 
 }  // namespace
 
@@ -123,11 +130,20 @@ TEST(Apps, ServerAndClientOverIpv6) {
 
 TEST(Apps, SecondServerOnAPortInUseFailsWithOneLine) {
     running_server first = start_server();
+    // What this system says to a second bind made the way the server makes it.
+    std::error_code in_use;
+    ps::socket probe;
+    probe.open(ps::family::inet, ps::type::stream, 0, in_use);
+    probe.setsockopt(ps::opt::reuse_address, true, in_use);
+    probe.bind(testsupport::loopback4(static_cast<std::uint16_t>(first.port)), in_use);
+    ASSERT_TRUE(in_use);
+    EXPECT_EQ(in_use, std::errc::address_in_use) << in_use.message();
+
     const result second = run({server_exe, "--host", "127.0.0.1", "--port", std::to_string(first.port)});
     EXPECT_EQ(second.status, 1);
     expect_one_line(second.err);
     EXPECT_EQ(second.err, "thankyou-server: bind to 127.0.0.1:" + std::to_string(first.port) + ": " +
-                              std::make_error_code(std::errc::address_in_use).message() + "\n");
+                              text_of(in_use) + "\n");
     stop(first);
 }
 
@@ -138,11 +154,16 @@ TEST(Apps, ClientWithNobodyListeningFailsWithOneLine) {
     holder.bind(testsupport::loopback4(), ec);
     ASSERT_OK(ec);
     const std::string port = std::to_string(holder.getsockname(ec).port());
+    std::error_code refused;
+    ps::socket probe;
+    probe.open(ps::family::inet, ps::type::stream, 0, refused);
+    probe.connect(holder.getsockname(ec), refused);
+    EXPECT_EQ(refused, std::errc::connection_refused) << refused.message();
+
     const result client = run({client_exe, "--host", "127.0.0.1", "--port", port});
     EXPECT_EQ(client.status, 1);
     expect_one_line(client.err);
-    EXPECT_EQ(client.err, "thankyou-client: connect to 127.0.0.1:" + port + ": " +
-                              std::make_error_code(std::errc::connection_refused).message() + "\n");
+    EXPECT_EQ(client.err, "thankyou-client: connect to 127.0.0.1:" + port + ": " + text_of(refused) + "\n");
     EXPECT_EQ(client.out, "");
 }
 
@@ -161,7 +182,11 @@ TEST(Apps, BadUsageExitsWithStatusTwo) {
 
 TEST(Apps, ServerStopsCleanlyOnTerminate) {
     running_server server = start_server();
-    stop(server);  // exit status 0, no error output
+    if (!server.process.terminate()) {
+        GTEST_SKIP() << "a stop request (Ctrl-Break) cannot be delivered here"
+                     << (testsupport::running_under_wine() ? ": wine gives the server no console" : "");
+    }
+    EXPECT_EQ(server.process.wait(20s), 0);
     EXPECT_EQ(server.process.err(), "");
 }
 
@@ -184,7 +209,7 @@ TEST(Apps, ServerKeepsServingAfterAClientThatResets) {
 // Interoperation with Python's socket module: the tutorial's own programs.
 
 #define REQUIRE_PYTHON() \
-    if (python.empty()) GTEST_SKIP() << "python3 was not found when the build was configured"
+    if (python.empty()) GTEST_SKIP() << "no python3 the tests can start (none found, or a cross build)"
 
 TEST(Interop, TutorialPythonClientGetsTheThankYou) {
     REQUIRE_PYTHON();

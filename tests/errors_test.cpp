@@ -1,6 +1,7 @@
 // How failure is reported: the categories, the portable conditions, the
 // exception types and their messages, and every call on a socket that is not
 // open.
+#include "host.hpp"
 #include "net.hpp"
 
 namespace ps = portsock;
@@ -38,6 +39,7 @@ TEST(Errors, WouldBlockRecognisesBothSpellings) {
 TEST(Errors, DescribeNamesTheOperationAndTheReason) {
     const auto refused = std::make_error_code(std::errc::connection_refused);
     EXPECT_EQ(ps::describe("connect to 127.0.0.1:9", refused), "connect to 127.0.0.1:9: " + refused.message());
+    EXPECT_FALSE(refused.message().empty());
 }
 
 TEST(BadInput, EveryCallOnASocketThatIsNotOpenFailsCleanly) {
@@ -155,6 +157,22 @@ TEST(BadInput, UnknownFamilyOrProtocolIsTheSystemsError) {
     EXPECT_FALSE(s.is_open());
 }
 
+TEST(SafeDefaults, NoSocketIsInheritedByAChildProcess) {
+    std::error_code ec;
+    ps::socket server = testsupport::listener();
+    ps::socket client;
+    client.open(ps::family::inet, ps::type::stream, 0, ec);
+    client.connect(server.getsockname(ec), ec);
+    auto accepted = server.accept(ec);
+    auto pair = ps::socketpair(ps::family::unspec, ps::type::stream, 0, ec);
+    ps::socket udp;
+    udp.open(ps::family::inet, ps::type::dgram, 0, ec);
+    ASSERT_OK(ec);
+    for (const ps::socket* s : {&server, &client, &accepted.conn, &pair.first, &pair.second, &udp}) {
+        EXPECT_FALSE(testsupport::inheritable(s->native_handle())) << s->repr();
+    }
+}
+
 #if PORTSOCK_HAS_EXCEPTIONS
 TEST(ErrorsThrowing, TheExceptionTypeFollowsTheCode) {
     EXPECT_THROW(ps::throw_error(std::make_error_code(std::errc::timed_out), "recv"), ps::timeout_error);
@@ -179,8 +197,7 @@ TEST(ErrorsThrowing, RefusedConnectNamesTheEndpoint) {
         FAIL() << "connected to a port nobody listens on";
     } catch (const ps::socket_error& e) {
         EXPECT_EQ(e.code(), std::errc::connection_refused);
-        EXPECT_EQ(std::string(e.what()), "connect to " + target.to_string() + ": " +
-                                             std::make_error_code(std::errc::connection_refused).message());
+        EXPECT_EQ(std::string(e.what()), "connect to " + target.to_string() + ": " + e.code().message());
     }
 }
 

@@ -1,6 +1,7 @@
 // TCP over IPv4 and IPv6: the tutorial's exchange in-process, accept's peer,
 // sendall of many megabytes, half-close, a peer that resets, a write to a
 // closed peer, options, repr, and the create_* helpers.
+#include "host.hpp"
 #include "net.hpp"
 
 #include <cstring>
@@ -118,6 +119,9 @@ TEST(Tcp, HalfCloseLetsThePeerStillAnswer) {
 }
 
 TEST(Tcp, PeerThatResetsIsReportedAsConnectionReset) {
+    if (testsupport::running_under_wine()) {
+        GTEST_SKIP() << "wine 8 closes gracefully even with SO_LINGER {1, 0}: it sends no reset";
+    }
     auto [client, server] = testsupport::tcp_pair();
     std::error_code ec;
     // Linger on with a zero timeout: close sends RST instead of FIN.
@@ -242,13 +246,20 @@ TEST(Tcp, ReprLooksLikePythons) {
     EXPECT_EQ(client.repr(), "<portsock.socket [closed] fd=-1, family=AF_INET, type=SOCK_STREAM, proto=0>");
 }
 
-TEST(Tcp, ReprOfAnUnboundSocketShowsTheAnyAddress) {
+TEST(Tcp, ReprOfAnUnboundSocketShowsLaddrWhenTheSystemHasOne) {
     std::error_code ec;
     ps::socket s;
     s.open(ps::family::inet, ps::type::stream, 0, ec);
     ASSERT_OK(ec);
+    // As in Python: laddr is shown when getsockname answers. POSIX systems
+    // answer 0.0.0.0:0 for an unbound socket; Windows refuses (WSAEINVAL).
+    s.getsockname(ec);
+    const std::string laddr = ec ? "" : ", laddr=('0.0.0.0', 0)";
     EXPECT_EQ(s.repr(), "<portsock.socket fd=" + std::to_string(s.fileno()) +
-                            ", family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('0.0.0.0', 0)>");
+                            ", family=AF_INET, type=SOCK_STREAM, proto=0" + laddr + ">");
+    if (ec) {
+        EXPECT_EQ(ec, std::errc::invalid_argument) << ec.message();
+    }
 }
 
 TEST(Tcp, MovedFromSocketIsEmptyAndTheHandleMovesWithTheValue) {
@@ -321,9 +332,7 @@ TEST(Tcp, CreateConnectionReportsEveryFailedAttempt) {
     EXPECT_FALSE(client.is_open());
     ASSERT_EQ(attempts.size(), 1u);
     EXPECT_EQ(attempts[0].address, loopback4(port));
-    EXPECT_EQ(ps::describe(attempts),
-              "127.0.0.1:" + std::to_string(port) + ": " +
-                  std::make_error_code(std::errc::connection_refused).message());
+    EXPECT_EQ(ps::describe(attempts), "127.0.0.1:" + std::to_string(port) + ": " + ec.message());
 }
 
 TEST(Tcp, CreateServerLetsARestartedServerBindAgainAtOnce) {
@@ -428,7 +437,7 @@ TEST(TcpThrowing, CreateConnectionNamesEveryAttempt) {
         FAIL() << "connected to a port nobody listens on";
     } catch (const ps::socket_error& e) {
         const std::string p = std::to_string(port);
-        const std::string refused = std::make_error_code(std::errc::connection_refused).message();
+        const std::string refused = e.code().message();
         EXPECT_EQ(std::string(e.what()),
                   "connect to 127.0.0.1:" + p + " (tried 127.0.0.1:" + p + ": " + refused + "): " + refused);
         EXPECT_EQ(e.code(), std::errc::connection_refused);

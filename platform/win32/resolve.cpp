@@ -58,10 +58,22 @@ std::vector<address_info> getaddrinfo(const char* host, const char* service, fam
     for (const ADDRINFOW* p = list; p != nullptr; p = p->ai_next) {
         address_info info;
         info.family = from_native_family(p->ai_family);
-        if (info.family == family::unspec || !from_native_type(p->ai_socktype, info.type)) continue;
+        if (info.family == family::unspec) continue;
         info.proto = p->ai_protocol;
         if (p->ai_canonname != nullptr) info.canonname = narrow(p->ai_canonname);
         info.address = from_native(p->ai_addr, static_cast<int>(p->ai_addrlen));
+        if (p->ai_socktype == 0) {
+            // With no type asked for, Windows gives one entry of type 0 where
+            // POSIX systems give one per type: give what POSIX gives.
+            for (auto [t2, proto2] : {std::pair{type::stream, IPPROTO_TCP}, std::pair{type::dgram, IPPROTO_UDP}}) {
+                address_info each = info;
+                each.type = t2;
+                each.proto = proto2;
+                result.push_back(std::move(each));
+            }
+            continue;
+        }
+        if (!from_native_type(p->ai_socktype, info.type)) continue;
         result.push_back(std::move(info));
     }
     ::FreeAddrInfoW(list);

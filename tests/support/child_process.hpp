@@ -33,8 +33,9 @@ public:
     /// Writes to its stdin; `close_stdin` sends end-of-file.
     bool write_stdin(std::string_view data);
     void close_stdin();
-    /// Asks it to stop (SIGTERM; Windows: a console break).
-    void terminate();
+    /// Asks it to stop (SIGTERM; Windows: a console Ctrl-Break). False when
+    /// the request cannot be delivered (wine has no console to send it on).
+    bool terminate();
     /// Waits for it to exit, collecting all its output. Returns the exit
     /// status (128 + signal number when a signal ended it), or `std::nullopt`
     /// if it did not exit in time (it is then killed).

@@ -169,8 +169,8 @@ void child_process::close_stdin() {
     if (impl_ != nullptr) close_fd(impl_->in);
 }
 
-void child_process::terminate() {
-    if (impl_ != nullptr && !impl_->reaped) ::kill(impl_->pid, SIGTERM);
+bool child_process::terminate() {
+    return impl_ != nullptr && !impl_->reaped && ::kill(impl_->pid, SIGTERM) == 0;
 }
 
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {

@@ -182,8 +182,9 @@ void child_process::close_stdin() {
     }
 }
 
-void child_process::terminate() {
-    if (impl_ != nullptr && !impl_->reaped) ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, impl_->info.dwProcessId);
+bool child_process::terminate() {
+    return impl_ != nullptr && !impl_->reaped &&
+           ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, impl_->info.dwProcessId) != 0;
 }
 
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {

@@ -1,0 +1,18 @@
+#include "host.hpp"
+
+#include <windows.h>
+
+namespace testsupport {
+
+// Wine's ntdll exports wine_get_version; Windows' does not.
+bool running_under_wine() {
+    const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+    return ntdll != nullptr && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
+bool inheritable(portsock::native_handle_type handle) {
+    DWORD flags = 0;
+    return ::GetHandleInformation(reinterpret_cast<HANDLE>(handle), &flags) && (flags & HANDLE_FLAG_INHERIT) != 0;
+}
+
+}  // namespace testsupport
