@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Measures portsock's footprint on aarch64, stripped, as the preset
+# aarch64-linux-size builds it (-Os, exceptions off, --gc-sections), beside
+# plain C programs doing the same exchange with raw system calls
+# (ci/footprint/raw-*.c), built with the same compiler and flags. Prints a
+# Markdown table; with --update-readme, also puts it into README.md between
+# the footprint markers. Needs g++-aarch64-linux-gnu (ci/install-debian.sh --cross).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+triple=aarch64-linux-gnu
+out=build/footprint
+flags="-Os -ffunction-sections -fdata-sections"
+ldflags="-Wl,--gc-sections -Wl,-z,max-page-size=4096"
+mkdir -p "$out/raw"
+
+build_portsock() {  # $1: dynamic|static
+    local extra=""
+    [ "$1" = static ] && extra="-static"
+    cmake --preset aarch64-linux-size -B "$out/$1" -DPORTSOCK_BUILD_TESTS=OFF \
+        -DCMAKE_EXE_LINKER_FLAGS="$ldflags $extra" >/dev/null 2>&1
+    cmake --build "$out/$1" --target thankyou-server thankyou-client >/dev/null
+    for app in thankyou-server thankyou-client; do
+        "$triple-strip" -o "$out/$app-$1" "$out/$1/apps/$app"
+    done
+}
+
+build_raw() {  # $1: dynamic|static
+    local extra=""
+    [ "$1" = static ] && extra="-static"
+    for app in thankyou-server thankyou-client; do
+        # shellcheck disable=SC2086
+        "$triple-gcc" -std=c11 -D_GNU_SOURCE $flags "ci/footprint/raw-$app.c" -o "$out/raw/$app-$1" $ldflags $extra 2>/dev/null
+        "$triple-strip" "$out/raw/$app-$1"
+    done
+}
+
+text() { "$triple-size" --format=berkeley "$1" | awk 'NR == 2 { print $1 }'; }
+bytes() { stat -c %s "$1"; }
+kib() { awk -v n="$1" 'BEGIN { printf "%.1f KiB", n / 1024 }'; }
+
+for link in dynamic static; do
+    build_portsock "$link"
+    build_raw "$link"
+done
+# The library alone: the text of its objects, exceptions off (the preset) and on.
+lib_off=$("$triple-size" -t "$out/dynamic/libportsock.a" | awk 'END { print $1 }')
+cmake --preset aarch64-linux-size -B "$out/exceptions" -DPORTSOCK_BUILD_TESTS=OFF -DPORTSOCK_BUILD_APPS=OFF \
+    -DPORTSOCK_EXCEPTIONS=ON >/dev/null 2>&1
+cmake --build "$out/exceptions" >/dev/null
+lib_on=$("$triple-size" -t "$out/exceptions/libportsock.a" | awk 'END { print $1 }')
+
+table=$(
+    echo "| aarch64, stripped, -Os | portsock: text | portsock: file | raw C: text | raw C: file | text added by portsock |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for app in thankyou-server thankyou-client; do
+        for link in dynamic static; do
+            p="$out/$app-$link"
+            r="$out/raw/$app-$link"
+            echo "| \`$app\`, $link | $(kib "$(text "$p")") | $(kib "$(bytes "$p")") | $(kib "$(text "$r")") | $(kib "$(bytes "$r")") | $(kib $(( $(text "$p") - $(text "$r") ))) |"
+        done
+    done
+    echo "| \`libportsock.a\` (text of its objects), exceptions off / on | $(kib "$lib_off") / $(kib "$lib_on") | | | | |"
+)
+echo "$table"
+
+if [ "${1:-}" = "--update-readme" ]; then
+    python3 - "$table" <<'PY'
+import re, sys
+text = open("README.md").read()
+begin, end = "<!-- footprint:begin -->", "<!-- footprint:end -->"
+new = begin + "\n" + sys.argv[1] + "\n" + end
+text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: new, text, flags=re.S)
+open("README.md", "w").write(text)
+PY
+    echo "README.md updated"
+fi
