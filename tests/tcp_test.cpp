@@ -225,6 +225,8 @@ TEST(Tcp, V6OnlyOptionControlsDualStack) {
     ps::socket s;
     s.open(ps::family::inet6, ps::type::stream, 0, ec);
     ASSERT_OK(ec);
+    // Every backend starts IPv6 sockets dual-stack (Windows' own default is v6-only).
+    EXPECT_FALSE(s.getsockopt(ps::opt::v6_only, ec));
     s.setsockopt(ps::opt::v6_only, true, ec);
     EXPECT_TRUE(s.getsockopt(ps::opt::v6_only, ec));
     s.setsockopt(ps::opt::v6_only, false, ec);

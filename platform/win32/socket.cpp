@@ -91,6 +91,12 @@ handle open(family f, type t, int proto, std::error_code& ec) noexcept {
         ec = last_error();
         return invalid_native_handle;
     }
+    if (f == family::inet6) {
+        // IPv6 sockets start dual-stack, as on Linux, macOS and the BSDs
+        // (Windows' default is v6-only).
+        DWORD v6_only = 0;
+        ::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, reinterpret_cast<const char*>(&v6_only), sizeof v6_only);
+    }
     if (t == type::dgram) {
         // An ICMP port-unreachable must not break the next recvfrom of an
         // unconnected UDP socket with WSAECONNRESET (POSIX never does that).
