@@ -23,6 +23,7 @@
 
 #include <portsock/endpoint.hpp>
 #include <portsock/native.hpp>
+#include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/types.hpp>
 
@@ -96,6 +97,26 @@ std::error_code get_raw_option(handle h, int level, int name, void* value,
                                std::size_t& size) noexcept;
 /// A native error number (as SO_ERROR reports it) as a portable code.
 std::error_code error_from_native(int code) noexcept;
+
+// Readiness (poller.hpp) ------------------------------------------------------
+
+/// The backend's poller (epoll, kqueue, poll or select), defined in its
+/// poller_*.cpp. Created by poller_open, which may allocate; nothing else
+/// allocates except poller_add where the backend keeps a table.
+struct poller_state;
+poller_state* poller_open(std::error_code& ec) noexcept;
+void poller_close(poller_state* p) noexcept;
+std::error_code poller_add(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept;
+std::error_code poller_modify(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept;
+std::error_code poller_remove(poller_state* p, handle h) noexcept;
+/// Fills `out`; returns 0 on timeout or wake. EINTR is retried to the deadline.
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
+                        clock::time_point deadline, std::error_code& ec) noexcept;
+/// Async-signal-safe on POSIX.
+void poller_wake(poller_state* p) noexcept;
+
+/// See portsock::raise_handle_limit.
+std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept;
 
 /// Two connected sockets of the given kind.
 std::error_code socketpair(family f, type t, int proto, handle (&out)[2]) noexcept;

@@ -7,6 +7,26 @@ target_sources(portsock PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
 
 include(CheckCXXSymbolExists)
+
+# The poller: epoll (Linux), kqueue (macOS, the BSDs), or poll (any POSIX
+# system). PORTSOCK_POLLER=poll forces the portable one, to test it on Linux.
+set(PORTSOCK_POLLER auto CACHE STRING "The POSIX poller: auto, epoll, kqueue or poll")
+set_property(CACHE PORTSOCK_POLLER PROPERTY STRINGS auto epoll kqueue poll)
+set(portsock_poller ${PORTSOCK_POLLER})
+if(portsock_poller STREQUAL "auto")
+    check_cxx_symbol_exists(epoll_create1 "sys/epoll.h" PORTSOCK_HAVE_EPOLL)
+    check_cxx_symbol_exists(kqueue "sys/types.h;sys/event.h;sys/time.h" PORTSOCK_HAVE_KQUEUE)
+    if(PORTSOCK_HAVE_EPOLL)
+        set(portsock_poller epoll)
+    elseif(PORTSOCK_HAVE_KQUEUE)
+        set(portsock_poller kqueue)
+    else()
+        set(portsock_poller poll)
+    endif()
+endif()
+message(STATUS "portsock: POSIX backend with the ${portsock_poller} poller")
+target_sources(portsock PRIVATE ${CMAKE_CURRENT_LIST_DIR}/poller_${portsock_poller}.cpp)
+
 check_cxx_symbol_exists(accept4 "sys/socket.h" PORTSOCK_HAVE_ACCEPT4)
 check_cxx_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_HAVE_SOCK_CLOEXEC)
 check_cxx_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_HAVE_MSG_NOSIGNAL)

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -343,5 +344,29 @@ std::error_code socketpair(family f, type t, int proto, handle (&out)[2]) noexce
 }
 
 std::size_t local_path_capacity() noexcept { return sizeof(sockaddr_un::sun_path); }
+
+std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) < 0) {
+        ec = last_error();
+        return 0;
+    }
+    ec.clear();
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        rlim_t target = static_cast<rlim_t>(wanted);
+        if (limit.rlim_max != RLIM_INFINITY && target > limit.rlim_max) target = limit.rlim_max;
+#ifdef OPEN_MAX
+        if (target > OPEN_MAX) target = OPEN_MAX;  // macOS refuses more than OPEN_MAX
+#endif
+        rlimit raised = limit;
+        raised.rlim_cur = target;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) < 0) {
+            ec = last_error();
+        } else {
+            limit.rlim_cur = target;
+        }
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? SIZE_MAX : static_cast<std::size_t>(limit.rlim_cur);
+}
 
 }  // namespace portsock::sys

@@ -3,6 +3,7 @@
 target_sources(portsock PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/address.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/poller_select.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resolve.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
 target_compile_definitions(portsock PRIVATE WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0A00)

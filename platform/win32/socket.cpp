@@ -335,4 +335,10 @@ std::error_code socketpair(family, type, int, handle (&)[2]) noexcept {
 
 std::size_t local_path_capacity() noexcept { return sizeof(sockaddr_un::sun_path); }
 
+// Windows sets no per-process limit on sockets (only memory limits them).
+std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept {
+    ec.clear();
+    return wanted;
+}
+
 }  // namespace portsock::sys

@@ -1,0 +1,110 @@
+// The poller: argument checks and deadlines over the backend's poller_*.
+#include <portsock/poller.hpp>
+
+#include "sys.hpp"
+
+#include <cmath>
+#include <utility>
+
+namespace portsock {
+
+poller::poller(poller&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+
+poller& poller::operator=(poller&& other) noexcept {
+    if (this != &other) {
+        close();
+        state_ = std::exchange(other.state_, nullptr);
+    }
+    return *this;
+}
+
+poller::~poller() { close(); }
+
+void poller::open(std::error_code& ec) noexcept {
+    close();
+    state_ = sys::poller_open(ec);
+}
+
+void poller::close() noexcept {
+    if (state_ != nullptr) sys::poller_close(std::exchange(state_, nullptr));
+}
+
+void poller::add(const socket& s, event interest, std::uint64_t tag, std::error_code& ec) noexcept {
+    ec = !is_open() || !s.is_open() ? make_error_code(error::not_open)
+                                    : sys::poller_add(state_, s.native_handle(), interest, tag);
+}
+
+void poller::modify(const socket& s, event interest, std::uint64_t tag, std::error_code& ec) noexcept {
+    ec = !is_open() || !s.is_open() ? make_error_code(error::not_open)
+                                    : sys::poller_modify(state_, s.native_handle(), interest, tag);
+}
+
+void poller::remove(const socket& s, std::error_code& ec) noexcept {
+    ec = !is_open() || !s.is_open() ? make_error_code(error::not_open)
+                                    : sys::poller_remove(state_, s.native_handle());
+}
+
+std::size_t poller::wait(poll_event* out, std::size_t capacity, std::optional<double> timeout,
+                         std::error_code& ec) noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return 0;
+    }
+    if (capacity == 0) {
+        ec = error::empty_buffer;
+        return 0;
+    }
+    auto deadline = sys::clock::time_point::max();
+    if (timeout) {
+        if (!(*timeout >= 0) || !std::isfinite(*timeout)) {
+            ec = error::bad_timeout;
+            return 0;
+        }
+        const double seconds = *timeout < 1e9 ? *timeout : 1e9;
+        deadline = sys::clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+    }
+    return sys::poller_wait(state_, out, capacity, deadline, ec);
+}
+
+void poller::wake() noexcept {
+    if (state_ != nullptr) sys::poller_wake(state_);
+}
+
+std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept {
+    return sys::raise_handle_limit(wanted, ec);
+}
+
+#if PORTSOCK_HAS_EXCEPTIONS
+void poller::open() {
+    std::error_code ec;
+    open(ec);
+    if (ec) throw_error(ec, "poller open");
+}
+
+void poller::add(const socket& s, event interest, std::uint64_t tag) {
+    std::error_code ec;
+    add(s, interest, tag, ec);
+    if (ec) throw_error(ec, "poller add " + s.repr());
+}
+
+void poller::modify(const socket& s, event interest, std::uint64_t tag) {
+    std::error_code ec;
+    modify(s, interest, tag, ec);
+    if (ec) throw_error(ec, "poller modify " + s.repr());
+}
+
+void poller::remove(const socket& s) {
+    std::error_code ec;
+    remove(s, ec);
+    if (ec) throw_error(ec, "poller remove " + s.repr());
+}
+
+std::size_t poller::wait(poll_event* out, std::size_t capacity, std::optional<double> timeout) {
+    std::error_code ec;
+    const std::size_t n = wait(out, capacity, timeout, ec);
+    if (ec) throw_error(ec, "poller wait");
+    return n;
+}
+#endif
+
+}  // namespace portsock

@@ -1,0 +1,136 @@
+// The poller over Linux epoll (level-triggered). Chosen by backend.cmake when
+// the system has epoll and PORTSOCK_POLLER is auto or epoll.
+#include "error.hpp"
+#include "sys.hpp"
+#include "wake_pipe.hpp"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <new>
+
+namespace portsock::sys {
+
+struct poller_state {
+    int epoll = -1;
+    wake_pipe waker;
+};
+
+namespace {
+
+// The tag that marks the wake-up pipe; refused for users' sockets.
+constexpr std::uint64_t wake_tag = ~std::uint64_t{0};
+
+std::uint32_t native_interest(event interest) noexcept {
+    std::uint32_t out = 0;  // EPOLLERR and EPOLLHUP are always reported
+    if (has(interest, event::readable)) out |= EPOLLIN;
+    if (has(interest, event::writable)) out |= EPOLLOUT;
+    return out;
+}
+
+std::error_code control(poller_state* p, int op, handle h, event interest, std::uint64_t tag) noexcept {
+    if (tag == wake_tag) return std::make_error_code(std::errc::invalid_argument);
+    epoll_event e{};
+    e.events = native_interest(interest);
+    e.data.u64 = tag;
+    if (::epoll_ctl(p->epoll, op, h, &e) < 0) return last_error();
+    return {};
+}
+
+}  // namespace
+
+poller_state* poller_open(std::error_code& ec) noexcept {
+    auto* p = new (std::nothrow) poller_state;
+    if (p == nullptr) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return nullptr;
+    }
+    p->epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    if (p->epoll < 0) {
+        ec = last_error();
+        delete p;
+        return nullptr;
+    }
+    ec = p->waker.open();
+    if (!ec) {
+        epoll_event e{};
+        e.events = EPOLLIN;
+        e.data.u64 = wake_tag;
+        if (::epoll_ctl(p->epoll, EPOLL_CTL_ADD, p->waker.read_end, &e) < 0) ec = last_error();
+    }
+    if (ec) {
+        poller_close(p);
+        return nullptr;
+    }
+    return p;
+}
+
+void poller_close(poller_state* p) noexcept {
+    p->waker.close();
+    if (p->epoll >= 0) ::close(p->epoll);
+    delete p;
+}
+
+std::error_code poller_add(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+    return control(p, EPOLL_CTL_ADD, h, interest, tag);
+}
+
+std::error_code poller_modify(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+    return control(p, EPOLL_CTL_MOD, h, interest, tag);
+}
+
+std::error_code poller_remove(poller_state* p, handle h) noexcept {
+    epoll_event unused{};
+    if (::epoll_ctl(p->epoll, EPOLL_CTL_DEL, h, &unused) < 0) return last_error();
+    return {};
+}
+
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
+                        clock::time_point deadline, std::error_code& ec) noexcept {
+    epoll_event events[256];
+    const int room = static_cast<int>(capacity < 256 ? capacity : 256);
+    for (;;) {
+        int timeout_ms = -1;
+        if (deadline != clock::time_point::max()) {
+            const auto left = deadline - clock::now();
+            const auto ms = left <= clock::duration::zero()
+                                ? 0
+                                : std::chrono::ceil<std::chrono::milliseconds>(left).count();
+            timeout_ms = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+        }
+        const int n = ::epoll_wait(p->epoll, events, room, timeout_ms);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ec = last_error();
+            return 0;
+        }
+        ec.clear();
+        std::size_t count = 0;
+        bool woken = false;
+        for (int k = 0; k < n; ++k) {
+            if (events[k].data.u64 == wake_tag) {
+                p->waker.drain();
+                woken = true;
+                continue;
+            }
+            event e = event::none;
+            const std::uint32_t r = events[k].events;
+            if ((r & EPOLLIN) != 0) e = e | event::readable;
+            if ((r & EPOLLOUT) != 0) e = e | event::writable;
+            if ((r & EPOLLHUP) != 0) e = e | event::hangup;
+            if ((r & EPOLLERR) != 0) e = e | event::error;
+            out[count++] = {events[k].data.u64, e};
+        }
+        // Nothing ready: a timeout ends the wait only when the deadline is
+        // really past (epoll's milliseconds may round), a wake-up at once.
+        if (count > 0 || woken || timeout_ms == 0 || (timeout_ms > 0 && clock::now() >= deadline)) {
+            return count;
+        }
+    }
+}
+
+void poller_wake(poller_state* p) noexcept { p->waker.wake(); }
+
+}  // namespace portsock::sys
