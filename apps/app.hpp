@@ -4,7 +4,9 @@
 
 #include <portsock/portsock.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <initializer_list>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -33,6 +35,18 @@ inline void say(const std::string& line) {
     std::fflush(stdout);
 }
 
+/// Python's bind(('', port)) address: `""` is IPv4's any address; any other
+/// host is taken as the resolver gives it (an IPv6 literal makes an IPv6
+/// server).
+inline portsock::endpoint server_address(const std::string& host, int port, std::error_code& ec) {
+    portsock::endpoint e = portsock::endpoint::parse(host, port, ec);
+    if (!ec) return e;
+    auto infos = portsock::getaddrinfo(host, port, portsock::family::unspec, portsock::type::stream, 0,
+                                       portsock::ai::passive, ec);
+    if (!ec && infos.empty()) ec = portsock::error::no_address;
+    return ec ? portsock::endpoint{} : infos.front().address;
+}
+
 /// Reads a whole decimal number in [low, high] from `text`.
 inline bool parse_int(std::string_view text, long low, long high, int& out) {
     if (text.empty() || text.size() > 9) return false;
@@ -46,17 +60,27 @@ inline bool parse_int(std::string_view text, long low, long high, int& out) {
     return true;
 }
 
-/// Walks argv as `--name value` pairs. `handle(name, value)` returns false
-/// for an unknown name or a bad value; then the usage is printed and the
-/// result is `usage`. `--help` prints the usage and gives `ok`.
-/// A negative result means "--help was printed: exit 0".
+/// Walks argv as `--name value` pairs and, for the names in `flags`, lone
+/// `--flag`s (handled with an empty value). `handle(name, value)` returns
+/// false for an unknown name or a bad value; then the usage is printed and
+/// the result is `usage`. `--help` prints the usage; the result is then
+/// negative, meaning "exit 0".
 template <class Handler>
-int parse_args(const char* program, int argc, char** argv, const char* usage_text, Handler handle) {
+int parse_args(const char* program, int argc, char** argv, const char* usage_text,
+               std::initializer_list<std::string_view> flags, Handler handle) {
     for (int i = 1; i < argc; i += 2) {
         const std::string_view name = argv[i];
         if (name == "--help" || name == "-h") {
             std::printf("usage: %s\n", usage_text);
             return -1;
+        }
+        if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+            if (!handle(name, std::string_view())) {
+                std::fprintf(stderr, "%s: bad option %s\nusage: %s\n", program, argv[i], usage_text);
+                return usage;
+            }
+            --i;  // a flag takes no value
+            continue;
         }
         if (i + 1 >= argc) {
             std::fprintf(stderr, "%s: option %s needs a value\nusage: %s\n", program, argv[i], usage_text);
@@ -71,13 +95,20 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
     return ok;
 }
 
-// Ctrl-C, Ctrl-Break and SIGTERM only set a flag; the apps' loops look at it between
-// waits, so every socket is closed and the exit is clean (status 0).
+// Ctrl-C, Ctrl-Break and SIGTERM set a flag and wake the app's poller (an
+// async-signal-safe write on POSIX; Windows runs the handler in a thread of
+// its own); the app's loop then closes every socket and exits with status 0.
 inline volatile std::sig_atomic_t stop_flag = 0;
+inline portsock::poller* stop_poller = nullptr;
 
-extern "C" inline void on_stop_signal(int) { stop_flag = 1; }
+extern "C" inline void on_stop_signal(int) {
+    stop_flag = 1;
+    if (stop_poller != nullptr) stop_poller->wake();
+}
 
-inline void handle_stop_signals() {
+/// Installs the handlers; `p` (if given) is woken when a stop is asked for.
+inline void handle_stop_signals(portsock::poller* p = nullptr) {
+    stop_poller = p;
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
 #ifdef SIGBREAK  // Ctrl-Break, where the C library has it

@@ -17,7 +17,7 @@ constexpr double timeout_seconds = 10.0;
 int main(int argc, char** argv) {
     std::string host = "localhost";
     int port = 50675;
-    const int parsed = app::parse_args(program, argc, argv, usage_text, [&](std::string_view name, std::string_view value) {
+    const int parsed = app::parse_args(program, argc, argv, usage_text, {}, [&](std::string_view name, std::string_view value) {
         if (name == "--host") return host = std::string(value), true;
         if (name == "--port") return app::parse_int(value, 0, 65535, port);
         return false;

@@ -16,6 +16,8 @@ namespace {
 const std::string server_exe = PORTSOCK_THANKYOU_SERVER;
 const std::string client_exe = PORTSOCK_THANKYOU_CLIENT;
 const std::string python = PORTSOCK_PYTHON3;
+const std::string echo_exe = PORTSOCK_ECHO_SERVER;
+const std::string echo_load_exe = PORTSOCK_ECHO_LOAD;
 constexpr std::string_view thank_you = "Thank you for connecting with the socket";
 
 child_process start(const std::vector<std::string>& argv) {
@@ -204,6 +206,103 @@ TEST(Apps, ServerKeepsServingAfterAClientThatResets) {
     EXPECT_EQ(client.status, 0) << client.err;
     EXPECT_EQ(client.out, std::string(thank_you) + "\n");
     stop(server);
+}
+
+// echo-server ---------------------------------------------------------------
+
+namespace {
+
+struct running_echo {
+    child_process process;
+    int port = 0;
+};
+
+running_echo start_echo(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {echo_exe, "--host", "127.0.0.1", "--port", "0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    running_echo s{start(argv), 0};
+    const auto line = s.process.read_line(20s);
+    const auto colon = line ? line->rfind(':') : std::string::npos;
+    if (colon != std::string::npos) s.port = std::stoi(line->substr(colon + 1));
+    EXPECT_NE(s.port, 0) << line.value_or("<none>") << "\nstderr: " << s.process.err();
+    return s;
+}
+
+void stop(running_echo& s) {
+    if (!s.process.terminate()) return;
+    EXPECT_EQ(s.process.wait(20s), 0) << "stderr: " << s.process.err();
+}
+
+}  // namespace
+
+TEST(Echo, AThousandConcurrentConnectionsAndUdpOnTheSamePort) {
+    running_echo server = start_echo();
+    const result load = run({echo_load_exe, "127.0.0.1", std::to_string(server.port), "1000", "2000", "100"});
+    EXPECT_EQ(load.status, 0) << load.err;
+    EXPECT_EQ(load.out.rfind("echo_load: 1000 connections open at once, 2000 bytes each echoed correctly", 0), 0u)
+        << load.out;
+    stop(server);
+}
+
+TEST(Echo, HalfCloseIsPassedOnAfterTheEcho) {
+    running_echo server = start_echo({"--tcp"});
+    std::error_code ec;
+    ps::socket s;
+    s.open(ps::family::inet, ps::type::stream, 0, ec);
+    s.settimeout(20.0, ec);
+    s.connect(testsupport::loopback4(static_cast<std::uint16_t>(server.port)), ec);
+    const std::string data(100000, 'h');
+    s.sendall(data.data(), data.size(), ec);
+    s.shutdown(ps::shut::wr, ec);
+    ASSERT_OK(ec);
+    std::string got;
+    char buffer[8192];
+    for (std::size_t n; (n = s.recv_into(buffer, sizeof buffer, ec)) > 0 && !ec;) got.append(buffer, n);
+    EXPECT_OK(ec);
+    EXPECT_EQ(got, data);  // everything, then end of stream
+    stop(server);
+}
+
+TEST(Echo, ASlowReaderIsNotBufferedWithoutBoundAndOthersAreServed) {
+    running_echo server = start_echo({"--tcp"});
+    const auto address = testsupport::loopback4(static_cast<std::uint16_t>(server.port));
+    std::error_code ec;
+    ps::socket slow;
+    slow.open(ps::family::inet, ps::type::stream, 0, ec);
+    slow.connect(address, ec);
+    slow.settimeout(1.0, ec);
+    // It never reads: the server must stop reading from it once its buffer
+    // and the socket buffers are full, so this cannot all go out.
+    const std::vector<char> flood(256u << 20, 'f');
+    const std::size_t sent = slow.sendall(flood.data(), flood.size(), ec);
+    EXPECT_EQ(ec, std::errc::timed_out) << ec.message();
+    EXPECT_LT(sent, flood.size() / 4) << "the server read far more than it could echo";
+    // Meanwhile another client is echoed at once.
+    ps::socket other;
+    other.open(ps::family::inet, ps::type::stream, 0, ec);
+    other.settimeout(20.0, ec);
+    other.connect(address, ec);
+    other.sendall("still here", 10, ec);
+    char buffer[10];
+    EXPECT_EQ(other.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 10u);
+    EXPECT_OK(ec);
+    stop(server);
+}
+
+TEST(Echo, UdpOnlyServer) {
+    running_echo server = start_echo({"--udp"});
+    const result load = run({echo_load_exe, "127.0.0.1", std::to_string(server.port), "0", "0", "50"});
+    EXPECT_EQ(load.status, 0) << load.err;
+    stop(server);
+}
+
+TEST(Echo, StopsCleanlyOnTerminate) {
+    running_echo server = start_echo();
+    if (!server.process.terminate()) {
+        GTEST_SKIP() << "a stop request (Ctrl-Break) cannot be delivered here"
+                     << (testsupport::running_under_wine() ? ": wine gives the server no console" : "");
+    }
+    EXPECT_EQ(server.process.wait(20s), 0);
 }
 
 // Interoperation with Python's socket module: the tutorial's own programs.

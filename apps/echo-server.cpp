@@ -1,0 +1,243 @@
+// An event-driven echo server: one thread, one poller, TCP and UDP on the
+// same port, every byte sent back.
+//
+//   echo-server [--host H] [--port P] [--tcp|--udp]
+//
+// Each TCP connection has a fixed 16 KiB buffer: the server reads only while
+// the buffer has room and writes while it holds data, so a client that does
+// not read stops being read from (back-pressure, no unbounded buffering).
+// A client's half-close is passed on once its data is echoed. When accept
+// runs out of descriptors, accepting pauses (1 s, or until a connection
+// closes) instead of spinning. Ctrl-C / SIGTERM stop it cleanly.
+#include "app.hpp"
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+namespace {
+
+constexpr const char* program = "echo-server";
+constexpr const char* usage_text = "echo-server [--host H] [--port P] [--tcp|--udp]";
+constexpr std::size_t buffer_size = 16 * 1024;
+constexpr std::size_t wanted_handles = 65536;
+constexpr std::uint64_t listener_tag = 0;
+constexpr std::uint64_t udp_tag = 1;
+constexpr std::uint64_t first_connection_tag = 2;
+
+struct connection {
+    portsock::socket sock;
+    std::unique_ptr<char[]> buffer{new char[buffer_size]};
+    std::size_t start = 0;  // echoed up to here
+    std::size_t end = 0;    // received up to here
+    bool peer_done = false; // the client half-closed
+    portsock::event interest = portsock::event::readable;
+};
+
+class server {
+public:
+    explicit server(portsock::poller& p) : poller_(p) {}
+
+    void accept_all(portsock::socket& listener) {
+        std::error_code ec;
+        for (;;) {
+            auto [sock, peer] = listener.accept(ec);
+            if (portsock::would_block(ec)) return;
+            if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
+                ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory) {
+                pause(listener);
+                return;
+            }
+            if (ec) {
+                app::fail(program, "accept", ec);
+                return;
+            }
+            sock.setblocking(false, ec);
+            if (!ec) sock.setsockopt(portsock::opt::no_delay, true, ec);
+            const std::size_t slot = free_slot();
+            if (!ec) poller_.add(sock, portsock::event::readable, first_connection_tag + slot, ec);
+            if (ec) {
+                app::fail(program, "accept " + peer.to_string(), ec);
+                continue;
+            }
+            connections_[slot] = std::make_unique<connection>();
+            connections_[slot]->sock = std::move(sock);
+            ++open_;
+        }
+    }
+
+    void serve(std::uint64_t tag, portsock::event events) {
+        const std::size_t slot = static_cast<std::size_t>(tag - first_connection_tag);
+        connection& c = *connections_[slot];
+        std::error_code ec;
+        if (has(events, portsock::event::readable) || has(events, portsock::event::hangup) ||
+            has(events, portsock::event::error)) {
+            if (c.end < buffer_size && !c.peer_done) {
+                const std::size_t n = c.sock.recv_into(c.buffer.get() + c.end, buffer_size - c.end, ec);
+                if (ec && !portsock::would_block(ec)) return close(slot);
+                if (!ec && n == 0) c.peer_done = true;
+                c.end += n;
+            } else if (has(events, portsock::event::error)) {
+                return close(slot);
+            }
+        }
+        while (c.start < c.end) {
+            const std::size_t n = c.sock.send(c.buffer.get() + c.start, c.end - c.start, ec);
+            if (portsock::would_block(ec)) break;
+            if (ec) return close(slot);
+            c.start += n;
+        }
+        if (c.start == c.end) c.start = c.end = 0;
+        if (c.peer_done && c.end == 0) {
+            c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
+            return close(slot);
+        }
+        portsock::event want = portsock::event::none;
+        if (!c.peer_done && c.end < buffer_size) want = want | portsock::event::readable;
+        if (c.start < c.end) want = want | portsock::event::writable;
+        if (want != c.interest) {
+            poller_.modify(c.sock, want, tag, ec);
+            c.interest = want;
+        }
+    }
+
+    void echo_datagrams(portsock::socket& udp) {
+        std::error_code ec;
+        for (;;) {
+            auto [n, from] = udp.recvfrom_into(datagram_, sizeof datagram_, ec);
+            if (portsock::would_block(ec)) return;
+            if (ec && ec != std::errc::message_size) {
+                app::fail(program, "recvfrom", ec);
+                return;
+            }
+            udp.sendto(datagram_, n, from, ec);  // a full send buffer drops it, as UDP may
+        }
+    }
+
+    // Accepting again after a pause, once a connection closed or the pause ended.
+    void maybe_resume(portsock::socket& listener) {
+        if (!paused_ || (!closed_since_pause_ && std::chrono::steady_clock::now() < resume_at_)) return;
+        std::error_code ec;
+        poller_.add(listener, portsock::event::readable, listener_tag, ec);
+        paused_ = false;
+    }
+
+    std::optional<double> wait_limit() const { return paused_ ? std::optional<double>(0.1) : std::nullopt; }
+
+    void close_all() {
+        for (std::size_t slot = 0; slot < connections_.size(); ++slot) {
+            if (connections_[slot]) close(slot);
+        }
+    }
+
+private:
+    std::size_t free_slot() {
+        if (!free_.empty()) {
+            const std::size_t slot = free_.back();
+            free_.pop_back();
+            return slot;
+        }
+        connections_.emplace_back();
+        return connections_.size() - 1;
+    }
+
+    void close(std::size_t slot) {
+        std::error_code ec;
+        poller_.remove(connections_[slot]->sock, ec);
+        connections_[slot].reset();
+        free_.push_back(slot);
+        --open_;
+        closed_since_pause_ = true;
+    }
+
+    void pause(portsock::socket& listener) {
+        if (paused_) return;
+        std::error_code ec;
+        poller_.remove(listener, ec);
+        paused_ = true;
+        closed_since_pause_ = false;
+        resume_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        app::fail(program, "out of descriptors with " + std::to_string(open_) +
+                               " connections open: accepting paused");
+    }
+
+    portsock::poller& poller_;
+    std::vector<std::unique_ptr<connection>> connections_;
+    std::vector<std::size_t> free_;
+    std::size_t open_ = 0;
+    bool paused_ = false;
+    bool closed_since_pause_ = false;
+    std::chrono::steady_clock::time_point resume_at_;
+    char datagram_[65536];
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string host;
+    int port = 50676;
+    bool tcp = true, udp = true;
+    const int parsed = app::parse_args(program, argc, argv, usage_text, {"--tcp", "--udp"},
+                                       [&](std::string_view name, std::string_view value) {
+        if (name == "--host") return host = std::string(value), true;
+        if (name == "--port") return app::parse_int(value, 0, 65535, port);
+        if (name == "--tcp") return udp = false, tcp;
+        if (name == "--udp") return tcp = false, udp;
+        return false;
+    });
+    if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;
+
+    std::error_code ec;
+    const std::size_t limit = portsock::raise_handle_limit(wanted_handles, ec);
+    if (limit < 10240) {
+        app::fail(program, "can keep only about " + std::to_string(limit) +
+                               " connections open: the open-file limit is that low (ulimit -Hn)");
+    }
+    portsock::poller poller;
+    poller.open(ec);
+    if (ec) return app::fail(program, "poller", ec);
+    app::handle_stop_signals(&poller);
+
+    portsock::endpoint address = app::server_address(host, port, ec);
+    if (ec) return app::fail(program, "resolve " + (host.empty() ? std::string("''") : host), ec);
+
+    portsock::socket listener, datagrams;
+    if (tcp) {
+        listener = portsock::create_server(address, 1024, false, ec);
+        if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
+        address = listener.getsockname(ec);  // the real port, for UDP too
+        listener.setblocking(false, ec);
+        if (!ec) poller.add(listener, portsock::event::readable, listener_tag, ec);
+        if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
+    }
+    if (udp) {
+        datagrams.open(address.family(), portsock::type::dgram, 0, ec);
+        if (!ec) datagrams.bind(address, ec);
+        if (ec) return app::fail(program, "bind UDP to " + address.to_string(), ec);
+        address = datagrams.getsockname(ec);
+        datagrams.setblocking(false, ec);
+        if (!ec) poller.add(datagrams, portsock::event::readable, udp_tag, ec);
+        if (ec) return app::fail(program, "bind UDP to " + address.to_string(), ec);
+    }
+    app::say(std::string("echo-server: serving ") + (tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP") +
+             " on " + address.to_string());
+
+    server s(poller);
+    std::array<portsock::poll_event, 256> ready;
+    while (!app::stop_requested()) {
+        const std::size_t n = poller.wait(ready, s.wait_limit(), ec);
+        if (ec) return app::fail(program, "wait", ec);
+        for (std::size_t k = 0; k < n; ++k) {
+            if (ready[k].tag == listener_tag) {
+                s.accept_all(listener);
+            } else if (ready[k].tag == udp_tag) {
+                s.echo_datagrams(datagrams);
+            } else {
+                s.serve(ready[k].tag, ready[k].events);
+            }
+        }
+        if (tcp) s.maybe_resume(listener);
+    }
+    s.close_all();
+    return app::ok;
+}
