@@ -18,6 +18,7 @@ const std::string client_exe = PORTSOCK_THANKYOU_CLIENT;
 const std::string python = PORTSOCK_PYTHON3;
 const std::string echo_exe = PORTSOCK_ECHO_SERVER;
 const std::string echo_load_exe = PORTSOCK_ECHO_LOAD;
+const std::string sockcat_exe = PORTSOCK_SOCKCAT;
 constexpr std::string_view thank_you = "Thank you for connecting with the socket";
 
 child_process start(const std::vector<std::string>& argv) {
@@ -303,6 +304,106 @@ TEST(Echo, StopsCleanlyOnTerminate) {
                      << (testsupport::running_under_wine() ? ": wine gives the server no console" : "");
     }
     EXPECT_EQ(server.process.wait(20s), 0);
+}
+
+// sockcat -------------------------------------------------------------------
+
+namespace {
+
+// Starts a listening sockcat and reads the port it reports on stderr.
+std::pair<child_process, std::string> start_listening_sockcat(std::vector<std::string> args) {
+    std::vector<std::string> argv = {sockcat_exe, "-l"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    child_process p = start(argv);
+    const auto line = p.read_error_line(20s);
+    std::string where = line ? line->substr(line->rfind(' ') + 1) : "";
+    EXPECT_EQ(line.value_or("").rfind("sockcat: listening on ", 0), 0u) << line.value_or("<none>");
+    return {std::move(p), where};
+}
+
+std::string port_of(const std::string& where) { return where.substr(where.rfind(':') + 1); }
+
+result finish(child_process& p, std::string_view input) {
+    p.write_stdin(input);
+    p.close_stdin();
+    result r;
+    r.status = p.wait(30s);
+    r.out = p.out();
+    r.err = p.err();
+    return r;
+}
+
+void pipe_both_ways(std::vector<std::string> listen_args, std::vector<std::string> connect_args) {
+    auto [listener, where] = start_listening_sockcat(std::move(listen_args));
+    ASSERT_FALSE(where.empty());
+    std::vector<std::string> argv = {sockcat_exe};
+    for (std::string& a : connect_args) argv.push_back(a == "PORT" ? port_of(where) : a == "WHERE" ? where : a);
+    child_process client = start(argv);
+    // Less than a pipe buffer: the listener's output is read only at the end
+    // (volume goes through echo-server below, with both ends drained).
+    const std::string to_listener(50000, 'c'), to_client = "from the listener\n";
+    listener.write_stdin(to_client);
+    listener.close_stdin();
+    const result c = finish(client, to_listener);
+    const result l = finish(listener, "");
+    EXPECT_EQ(c.status, 0) << c.err;
+    EXPECT_EQ(l.status, 0) << l.err;
+    EXPECT_EQ(c.out, to_client);
+    EXPECT_TRUE(l.out == to_listener) << "the listener received " << l.out.size() << " bytes";
+}
+
+}  // namespace
+
+TEST(Sockcat, PipesBothWaysOverTcpAndPassesTheHalfCloseOn) {
+    pipe_both_ways({"127.0.0.1", "0"}, {"127.0.0.1", "PORT"});
+}
+
+TEST(Sockcat, PipesBothWaysOverIpv6) {
+    PORTSOCK_REQUIRE_IPV6();
+    pipe_both_ways({"-6", "::1", "0"}, {"-6", "::1", "PORT"});
+}
+
+TEST(Sockcat, PipesBothWaysOverAUnixSocket) {
+    PORTSOCK_REQUIRE_LOCAL();
+    testsupport::temp_path path;
+    pipe_both_ways({"-U", path.str()}, {"-U", "WHERE"});
+}
+
+TEST(Sockcat, ThroughEchoServerOverTcpAndUdp) {
+    running_echo server = start_echo();
+    const std::string port = std::to_string(server.port);
+    std::string data;
+    for (int k = 0; data.size() < 1000000; ++k) data += std::to_string(k) + ' ';
+    child_process tcp = start({sockcat_exe, "127.0.0.1", port});
+    const result t = finish(tcp, data);
+    EXPECT_EQ(t.status, 0) << t.err;
+    EXPECT_TRUE(t.out == data) << "echoed " << t.out.size() << " of " << data.size() << " bytes";
+    child_process udp = start({sockcat_exe, "-u", "127.0.0.1", port});
+    const result u = finish(udp, "one datagram\n");
+    EXPECT_EQ(u.status, 0) << u.err;
+    EXPECT_EQ(u.out, "one datagram\n");
+    stop(server);
+}
+
+TEST(Sockcat, ARefusedConnectionIsExitStatusOne) {
+    std::error_code ec;
+    ps::socket holder;
+    holder.open(ps::family::inet, ps::type::stream, 0, ec);
+    holder.bind(testsupport::loopback4(), ec);
+    const std::string port = std::to_string(holder.getsockname(ec).port());
+    const result r = run({sockcat_exe, "127.0.0.1", port});
+    EXPECT_EQ(r.status, 1);
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err.rfind("sockcat: connect to 127.0.0.1:" + port + ": ", 0), 0u) << r.err;
+}
+
+TEST(Sockcat, UsageErrorsAreExitStatusTwo) {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {sockcat_exe}, {sockcat_exe, "-x", "h", "1"}, {sockcat_exe, "h", "70000"}, {sockcat_exe, "-U", "-u", "p"}}) {
+        const result r = run(args);
+        EXPECT_EQ(r.status, 2) << r.err;
+        EXPECT_NE(r.err.find("usage: "), std::string::npos) << r.err;
+    }
 }
 
 // Interoperation with Python's socket module: the tutorial's own programs.

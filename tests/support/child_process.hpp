@@ -30,6 +30,8 @@ public:
     /// The next line of its stdout (no line end, CR stripped), waiting up to
     /// `timeout`. `std::nullopt` at end of output or on timeout.
     std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+    /// The same for its stderr.
+    std::optional<std::string> read_error_line(std::chrono::milliseconds timeout);
     /// Writes to its stdin; `close_stdin` sends end-of-file.
     bool write_stdin(std::string_view data);
     void close_stdin();
@@ -41,7 +43,7 @@ public:
     /// if it did not exit in time (it is then killed).
     std::optional<int> wait(std::chrono::milliseconds timeout);
 
-    /// Output not yet returned by read_line (stdout), and all of stderr.
+    /// Output not yet returned by read_line / read_error_line.
     const std::string& out() const { return out_; }
     const std::string& err() const { return err_; }
 

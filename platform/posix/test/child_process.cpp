@@ -57,15 +57,16 @@ std::vector<std::string> emulator_prefix() {
 
 // Reads what is available on the ready descriptors into the buffers; stops
 // reading a descriptor at end of file. Returns false on timeout.
+// With `line_of`, stops as soon as that buffer holds a whole line.
 bool pump(int& out_fd, int& err_fd, std::string& out, std::string& err,
-          std::chrono::steady_clock::time_point deadline, bool stop_at_newline) {
+          std::chrono::steady_clock::time_point deadline, const std::string* line_of) {
     for (;;) {
-        if (stop_at_newline && out.find('\n') != std::string::npos) return true;
+        if (line_of != nullptr && line_of->find('\n') != std::string::npos) return true;
         if (out_fd < 0 && err_fd < 0) return true;
         pollfd p[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+        // Past the deadline, what is already there is still read.
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-        if (left <= 0) return false;
-        const int n = ::poll(p, 2, left > INT_MAX ? INT_MAX : static_cast<int>(left));
+        const int n = ::poll(p, 2, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : static_cast<int>(left));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return false;
         int* fds[2] = {&out_fd, &err_fd};
@@ -143,22 +144,48 @@ child_process::~child_process() {
     delete impl_;
 }
 
-std::optional<std::string> child_process::read_line(std::chrono::milliseconds timeout) {
-    if (impl_ == nullptr) return std::nullopt;
-    pump(impl_->out, impl_->err, out_, err_, std::chrono::steady_clock::now() + timeout, true);
-    const std::size_t newline = out_.find('\n');
+namespace {
+
+std::optional<std::string> take_line(std::string& buffer) {
+    const std::size_t newline = buffer.find('\n');
     if (newline == std::string::npos) return std::nullopt;
-    std::string line = out_.substr(0, newline);
-    out_.erase(0, newline + 1);
+    std::string line = buffer.substr(0, newline);
+    buffer.erase(0, newline + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;
 }
 
+}  // namespace
+
+std::optional<std::string> child_process::read_line(std::chrono::milliseconds timeout) {
+    if (impl_ == nullptr) return std::nullopt;
+    pump(impl_->out, impl_->err, out_, err_, std::chrono::steady_clock::now() + timeout, &out_);
+    return take_line(out_);
+}
+
+std::optional<std::string> child_process::read_error_line(std::chrono::milliseconds timeout) {
+    if (impl_ == nullptr) return std::nullopt;
+    pump(impl_->out, impl_->err, out_, err_, std::chrono::steady_clock::now() + timeout, &err_);
+    return take_line(err_);
+}
+
+// Writes while reading its output, so that a child that answers as it reads
+// (and whose output pipe fills up) cannot deadlock with us.
 bool child_process::write_stdin(std::string_view data) {
     if (impl_ == nullptr || impl_->in < 0) return false;
+    ::fcntl(impl_->in, F_SETFL, ::fcntl(impl_->in, F_GETFL) | O_NONBLOCK);
     while (!data.empty()) {
+        pollfd p[3] = {{impl_->in, POLLOUT, 0}, {impl_->out, POLLIN, 0}, {impl_->err, POLLIN, 0}};
+        if (::poll(p, 3, 30000) <= 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        if ((p[1].revents | p[2].revents) != 0) {
+            pump(impl_->out, impl_->err, out_, err_, std::chrono::steady_clock::now(), nullptr);
+        }
+        if (p[0].revents == 0) continue;
         const ssize_t n = ::write(impl_->in, data.data(), data.size());
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n <= 0) return false;
         data.remove_prefix(static_cast<std::size_t>(n));
     }
@@ -177,7 +204,7 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     if (impl_ == nullptr) return std::nullopt;
     if (!impl_->reaped) {
         const bool drained = pump(impl_->out, impl_->err, out_, err_,
-                                  std::chrono::steady_clock::now() + timeout, false);
+                                  std::chrono::steady_clock::now() + timeout, nullptr);
         if (!drained) {
             ::kill(impl_->pid, SIGKILL);
             ::waitpid(impl_->pid, &impl_->status, 0);

@@ -154,18 +154,35 @@ child_process::~child_process() {
     delete impl_;
 }
 
+namespace {
+
+std::optional<std::string> take_line(std::string& buffer) {
+    const std::size_t newline = buffer.find('\n');
+    if (newline == std::string::npos) return std::nullopt;
+    std::string line = buffer.substr(0, newline);
+    buffer.erase(0, newline + 1);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return line;
+}
+
+}  // namespace
+
 std::optional<std::string> child_process::read_line(std::chrono::milliseconds timeout) {
     if (impl_ == nullptr) return std::nullopt;
     std::unique_lock<std::mutex> lock(impl_->mutex);
     impl_->changed.wait_for(lock, timeout, [this] {
         return impl_->out.find('\n') != std::string::npos || impl_->open_pipes == 0;
     });
-    const std::size_t newline = impl_->out.find('\n');
-    if (newline == std::string::npos) return std::nullopt;
-    std::string line = impl_->out.substr(0, newline);
-    impl_->out.erase(0, newline + 1);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    return line;
+    return take_line(impl_->out);
+}
+
+std::optional<std::string> child_process::read_error_line(std::chrono::milliseconds timeout) {
+    if (impl_ == nullptr) return std::nullopt;
+    std::unique_lock<std::mutex> lock(impl_->mutex);
+    impl_->changed.wait_for(lock, timeout, [this] {
+        return impl_->err.find('\n') != std::string::npos || impl_->open_pipes == 0;
+    });
+    return take_line(impl_->err);
 }
 
 bool child_process::write_stdin(std::string_view data) {
@@ -194,7 +211,8 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     out_ += impl_->out;
     impl_->out.clear();
-    err_ = impl_->err;
+    err_ += impl_->err;
+    impl_->err.clear();
     if (!in_time) return std::nullopt;
     return static_cast<int>(impl_->code);
 }

@@ -1,0 +1,28 @@
+#include "stdio.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace app {
+
+long read_stdin(void* buffer, std::size_t size) {
+    for (;;) {
+        const ssize_t n = ::read(0, buffer, size);
+        if (n >= 0 || errno != EINTR) return static_cast<long>(n);
+    }
+}
+
+bool write_stdout(const void* data, std::size_t size) {
+    const char* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(1, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace app
