@@ -1,0 +1,161 @@
+// The poller over kqueue (macOS, the BSDs), level-triggered like the others.
+// Not run on this project's Linux machines (there is no kqueue there): it is
+// chosen only with PORTSOCK_POLLER=kqueue until the hosted macOS runner has
+// proven it; the default elsewhere is the tested poll() poller.
+#include "error.hpp"
+#include "sys.hpp"
+#include "wake_pipe.hpp"
+
+#include <sys/types.h>
+#include <sys/event.h>
+#include <sys/time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <new>
+#include <unordered_set>
+
+namespace portsock::sys {
+
+struct poller_state {
+    int kq = -1;
+    wake_pipe waker;
+    std::unordered_set<int> registered;  // so that add/modify/remove fail as epoll's do
+};
+
+namespace {
+
+// The tag that marks the wake-up pipe; refused for users' sockets. Tags
+// travel in udata, a pointer: on 32-bit systems they keep their low 32 bits.
+constexpr std::uint64_t wake_tag = ~std::uint64_t{0};
+
+void* to_udata(std::uint64_t tag) noexcept { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)); }
+std::uint64_t from_udata(void* udata) noexcept { return reinterpret_cast<std::uintptr_t>(udata); }
+
+// Sets both filters: added and enabled when wanted, deleted when not (a
+// delete of a filter that was never added fails with ENOENT, which is fine).
+std::error_code apply(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+    struct kevent changes[2];
+    const bool read = has(interest, event::readable), write = has(interest, event::writable);
+    const auto ident = static_cast<std::uintptr_t>(h);
+    EV_SET(&changes[0], ident, EVFILT_READ, read ? EV_ADD | EV_ENABLE : EV_DELETE, 0, 0, to_udata(tag));
+    EV_SET(&changes[1], ident, EVFILT_WRITE, write ? EV_ADD | EV_ENABLE : EV_DELETE, 0, 0, to_udata(tag));
+    for (struct kevent& change : changes) {
+        if (::kevent(p->kq, &change, 1, nullptr, 0, nullptr) < 0 && !(change.flags & EV_DELETE && errno == ENOENT)) {
+            return last_error();
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+poller_state* poller_open(std::error_code& ec) noexcept {
+    auto* p = new (std::nothrow) poller_state;
+    if (p == nullptr) {
+        ec = std::make_error_code(std::errc::not_enough_memory);
+        return nullptr;
+    }
+    p->kq = ::kqueue();
+    if (p->kq < 0 || ::fcntl(p->kq, F_SETFD, FD_CLOEXEC) < 0) {
+        ec = last_error();
+        poller_close(p);
+        return nullptr;
+    }
+    ec = p->waker.open();
+    if (!ec) {
+        struct kevent change;
+        EV_SET(&change, static_cast<std::uintptr_t>(p->waker.read_end), EVFILT_READ, EV_ADD, 0, 0, to_udata(wake_tag));
+        if (::kevent(p->kq, &change, 1, nullptr, 0, nullptr) < 0) ec = last_error();
+    }
+    if (ec) {
+        poller_close(p);
+        return nullptr;
+    }
+    return p;
+}
+
+void poller_close(poller_state* p) noexcept {
+    p->waker.close();
+    if (p->kq >= 0) ::close(p->kq);
+    delete p;
+}
+
+std::error_code poller_add(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+    if (tag == wake_tag) return std::make_error_code(std::errc::invalid_argument);
+    if (p->registered.count(h) != 0) return std::make_error_code(std::errc::file_exists);
+    try {
+        p->registered.insert(h);
+    } catch (...) {
+        return std::make_error_code(std::errc::not_enough_memory);
+    }
+    const std::error_code ec = apply(p, h, interest, tag);
+    if (ec) p->registered.erase(h);
+    return ec;
+}
+
+std::error_code poller_modify(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+    if (tag == wake_tag) return std::make_error_code(std::errc::invalid_argument);
+    if (p->registered.count(h) == 0) return std::make_error_code(std::errc::no_such_file_or_directory);
+    return apply(p, h, interest, tag);
+}
+
+std::error_code poller_remove(poller_state* p, handle h) noexcept {
+    if (p->registered.erase(h) == 0) return std::make_error_code(std::errc::no_such_file_or_directory);
+    return apply(p, h, event::none, 0);
+}
+
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
+                        clock::time_point deadline, std::error_code& ec) noexcept {
+    struct kevent events[256];
+    const int room = static_cast<int>(capacity < 256 ? capacity : 256);
+    for (;;) {
+        timespec ts{};
+        timespec* timeout = nullptr;
+        if (deadline != clock::time_point::max()) {
+            const auto left = deadline - clock::now();
+            const auto ns = left <= clock::duration::zero()
+                                ? 0
+                                : std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+            ts.tv_sec = static_cast<time_t>(ns / 1000000000);
+            ts.tv_nsec = static_cast<long>(ns % 1000000000);
+            timeout = &ts;
+        }
+        const int n = ::kevent(p->kq, nullptr, 0, events, room, timeout);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ec = last_error();
+            return 0;
+        }
+        ec.clear();
+        std::size_t count = 0;
+        bool woken = false;
+        for (int k = 0; k < n; ++k) {
+            const std::uint64_t tag = from_udata(events[k].udata);
+            if (tag == wake_tag) {
+                p->waker.drain();
+                woken = true;
+                continue;
+            }
+            event e = events[k].filter == EVFILT_READ ? event::readable : event::writable;
+            // EV_EOF on the write side: the peer is gone; fflags holds a
+            // pending socket error (a refused connect, a reset).
+            if ((events[k].flags & EV_EOF) != 0 && events[k].filter == EVFILT_WRITE) e = e | event::hangup;
+            if ((events[k].flags & EV_ERROR) != 0 || ((events[k].flags & EV_EOF) != 0 && events[k].fflags != 0)) {
+                e = e | event::error;
+            }
+            // The read and write filters of one socket arrive apart: merge them.
+            if (count > 0 && out[count - 1].tag == tag) {
+                out[count - 1].events = out[count - 1].events | e;
+            } else {
+                out[count++] = {tag, e};
+            }
+        }
+        if (count > 0 || woken || (timeout != nullptr && clock::now() >= deadline)) return count;
+    }
+}
+
+void poller_wake(poller_state* p) noexcept { p->waker.wake(); }
+
+}  // namespace portsock::sys
