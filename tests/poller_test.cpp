@@ -202,11 +202,11 @@ TEST(Poller, SmallCapacityStillReachesEverySocket) {
     std::vector<std::pair<ps::socket, ps::socket>> pairs;
     for (int k = 0; k < 5; ++k) pairs.push_back(testsupport::tcp_pair());
     ps::poller p = open_poller();
-    for (std::uint64_t k = 0; k < pairs.size(); ++k) p.add(pairs[k].first, ps::event::writable, k, ec);
+    for (std::size_t k = 0; k < pairs.size(); ++k) p.add(pairs[k].first, ps::event::writable, k, ec);
     std::vector<bool> seen(pairs.size());
     ps::poll_event one[1];
     for (std::size_t round = 0; round < 4 * pairs.size(); ++round) {
-        if (p.wait(one, 1, 5.0, ec) == 1) seen[one[0].tag] = true;
+        if (p.wait(one, 1, 5.0, ec) == 1) seen[static_cast<std::size_t>(one[0].tag)] = true;
     }
     for (std::size_t k = 0; k < seen.size(); ++k) EXPECT_TRUE(seen[k]) << "socket " << k << " never reported";
 }

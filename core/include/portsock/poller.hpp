@@ -11,8 +11,9 @@
 //         for (std::size_t k = 0, n = p.wait(ready, std::nullopt); k < n; ++k) ...
 //     }
 //
-// The same on every backend (epoll on Linux, kqueue on macOS and the BSDs,
-// `poll` anywhere else or with PORTSOCK_POLLER=poll, `select` on Windows):
+// The same on every backend (epoll on Linux; `poll` on other POSIX systems or
+// with PORTSOCK_POLLER=poll; kqueue with PORTSOCK_POLLER=kqueue; `select` on
+// Windows):
 //   - level-triggered: a socket stays ready until its data is read / its
 //     buffer has room;
 //   - `hangup` and `error` are always reported, asked for or not;
