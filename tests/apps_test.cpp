@@ -290,6 +290,53 @@ TEST(Echo, ASlowReaderIsNotBufferedWithoutBoundAndOthersAreServed) {
     stop(server);
 }
 
+TEST(Echo, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) {
+    if (python.empty()) GTEST_SKIP() << "needs python3 to start echo-server with a 64-descriptor limit";
+    // python3 lowers the limit (soft and hard, so echo-server cannot raise
+    // it again) and becomes echo-server.
+    const std::string limit_then_exec =
+        "import os, resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
+        "os.execv(sys.argv[1], sys.argv[1:])\n";
+    child_process server = start({python, "-c", limit_then_exec, echo_exe, "--tcp", "--host", "127.0.0.1", "--port", "0"});
+    const auto line = server.read_line(20s);
+    ASSERT_TRUE(line) << server.err();
+    const auto address = testsupport::loopback4(static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1))));
+
+    // More connections than the server can hold: the rest wait in the backlog.
+    std::error_code ec;
+    std::vector<ps::socket> clients(100);
+    for (ps::socket& c : clients) {
+        c.open(ps::family::inet, ps::type::stream, 0, ec);
+        c.connect(address, ec);
+        ASSERT_OK(ec);
+    }
+    // An echo through the last one cannot come while the server is full...
+    ps::socket& last = clients.back();
+    last.sendall("queued", 6, ec);
+    last.settimeout(0.5, ec);
+    char buffer[6];
+    last.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall);
+    EXPECT_EQ(ec, std::errc::timed_out) << "the server held more than 64 descriptors?";
+    // ...and comes once connections close and accepting resumes.
+    for (std::size_t k = 0; k < 60; ++k) clients[k].close();
+    last.settimeout(20.0, ec);
+    EXPECT_EQ(last.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 6u);
+    EXPECT_OK(ec);
+
+    if (!server.terminate()) return;
+    EXPECT_EQ(server.wait(20s), 0);
+    // Pausing is said a few times, not thousands (a spinning accept loop).
+    std::size_t pauses = 0;
+    for (std::size_t at = server.err().find("accepting paused"); at != std::string::npos;
+         at = server.err().find("accepting paused", at + 1)) {
+        ++pauses;
+    }
+    EXPECT_GE(pauses, 1u) << server.err();
+    EXPECT_LE(pauses, 10u) << server.err();
+    EXPECT_NE(server.err().find("open-file limit"), std::string::npos) << "it should say the limit is low";
+}
+
 TEST(Echo, UdpOnlyServer) {
     running_echo server = start_echo({"--udp"});
     const result load = run({echo_load_exe, "127.0.0.1", std::to_string(server.port), "0", "0", "50"});
