@@ -1,0 +1,78 @@
+// The data path allocates nothing: this binary counts every operator new and
+// asserts that a loop of send / recv_into / sendto / recvfrom_into / accept /
+// poller.wait / connect made none.
+#include "net.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<std::size_t> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+    if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace ps = portsock;
+
+TEST(Allocations, NoneOnTheDataPath) {
+    std::error_code ec;
+    ps::socket server = testsupport::listener();
+    const ps::endpoint address = server.getsockname(ec);
+    ps::socket udp_a, udp_b;
+    udp_a.open(ps::family::inet, ps::type::dgram, 0, ec);
+    udp_b.open(ps::family::inet, ps::type::dgram, 0, ec);
+    udp_a.bind(testsupport::loopback4(), ec);
+    udp_b.bind(testsupport::loopback4(), ec);
+    const ps::endpoint to_b = udp_b.getsockname(ec);
+    ps::poller p;
+    p.open(ec);
+    ASSERT_OK(ec);
+    p.add(udp_b, ps::event::readable, 1, ec);
+    ps::socket clients[8];
+    for (ps::socket& c : clients) c.open(ps::family::inet, ps::type::stream, 0, ec);  // opening may allocate
+    ASSERT_OK(ec);
+    char buffer[256] = "message";
+    std::array<ps::poll_event, 4> ready;
+
+    counting = true;
+    for (ps::socket& c : clients) {
+        c.connect(address, ec);
+        auto [conn, peer] = server.accept(ec);
+        c.send(buffer, 64, ec);
+        conn.recv_into(buffer, 64, ec, ps::msg::waitall);
+        conn.sendall(buffer, 64, ec);
+        c.recv_into(buffer, 64, ec, ps::msg::waitall);
+        udp_a.sendto(buffer, 32, to_b, ec);
+        p.wait(ready, 5.0, ec);
+        auto [n, from] = udp_b.recvfrom_into(buffer, sizeof buffer, ec);
+        udp_b.sendto(buffer, n, from, ec);
+        udp_a.recvfrom_into(buffer, sizeof buffer, ec);
+        c.getsockname(ec);
+        conn.getpeername(ec);
+        if (ec) break;
+    }
+    counting = false;
+    EXPECT_OK(ec);
+    EXPECT_EQ(allocations.load(), 0u);
+}
+
+TEST(Allocations, TheCounterSeesAnAllocation) {
+    // Proof that the count above would see one: the allocating convenience
+    // form recv(bufsize) returns a new string.
+    auto [client, server] = testsupport::tcp_pair();
+    std::error_code ec;
+    client.sendall("x", 1, ec);
+    counting = true;
+    const std::string got = server.recv(16, ec);
+    counting = false;
+    EXPECT_EQ(got, "x");
+    EXPECT_GE(allocations.load(), 1u);
+}
