@@ -17,8 +17,11 @@ for preset in "$@"; do
     log="build/logs/$preset.log"
     echo "=== cmake --workflow --preset $preset"
     start=$(date +%s)
-    cmake --workflow --preset "$preset" 2>&1 | tee "$log" | grep -E '^\s*[0-9]+/[0-9]+ Test|tests passed|Error|error:|warning:|FAILED' || true
-    rc=${PIPESTATUS[0]}
+    # The workflow's own status, kept apart from the filter's (grep finding
+    # nothing is not a failure; a failed workflow must never read as one).
+    { cmake --workflow --preset "$preset"; echo "$?" > "$log.status"; } 2>&1 | tee "$log" |
+        grep -E '^\s*[0-9]+/[0-9]+ Test .*(Failed|Skipped|Not Run|Timeout|Exception)|tests passed|error:|warning:|FAILED' || true
+    rc=$(cat "$log.status")
     seconds=$(( $(date +%s) - start ))
     summary=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
     total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$summary")
@@ -28,7 +31,7 @@ for preset in "$@"; do
     [ -n "$failed" ] || failed=0
     passed=$(( total - failed - skipped ))
     result=ok
-    if [ "$rc" -ne 0 ] || [ "$total" -eq 0 ]; then result=FAILED; status=1; fi
+    if [ "$rc" -ne 0 ] || [ "$total" -eq 0 ] || [ "$failed" -ne 0 ]; then result=FAILED; status=1; fi
     total_passed=$(( total_passed + passed ))
     total_failed=$(( total_failed + failed ))
     total_skipped=$(( total_skipped + skipped ))

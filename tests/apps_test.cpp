@@ -187,7 +187,7 @@ TEST(Apps, ServerStopsCleanlyOnTerminate) {
     running_server server = start_server();
     if (!server.process.terminate()) {
         GTEST_SKIP() << "a stop request (Ctrl-Break) cannot be delivered here"
-                     << (testsupport::running_under_wine() ? ": wine gives the server no console" : "");
+                     << (testsupport::running_under_wine() ? ": wine cannot aim a Ctrl-Break at one process group" : "");
     }
     EXPECT_EQ(server.process.wait(20s), 0);
     EXPECT_EQ(server.process.err(), "");
@@ -348,7 +348,7 @@ TEST(Echo, StopsCleanlyOnTerminate) {
     running_echo server = start_echo();
     if (!server.process.terminate()) {
         GTEST_SKIP() << "a stop request (Ctrl-Break) cannot be delivered here"
-                     << (testsupport::running_under_wine() ? ": wine gives the server no console" : "");
+                     << (testsupport::running_under_wine() ? ": wine cannot aim a Ctrl-Break at one process group" : "");
     }
     EXPECT_EQ(server.process.wait(20s), 0);
 }
