@@ -3,6 +3,7 @@
 // (PORTSOCK_HAVE_*), never by the name of an operating system.
 #include "address.hpp"
 #include "error.hpp"
+#include "fault_hooks.hpp"
 #include "sys.hpp"
 
 #include <fcntl.h>
@@ -102,7 +103,7 @@ option_place place_of(option_id id) noexcept {
 // Opening and closing -------------------------------------------------------
 
 handle open(family f, type t, int proto, std::error_code& ec) noexcept {
-    const int fd = ::socket(native_family(f), native_type(t) | cloexec_type, proto);
+    const int fd = PORTSOCK_SYS(socket)(native_family(f), native_type(t) | cloexec_type, proto);
     if (fd < 0) {
         ec = last_error();
         return invalid_native_handle;
@@ -148,9 +149,9 @@ handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_co
 #if PORTSOCK_HAVE_ACCEPT4
         // accept4 sets close-on-exec atomically, and the new descriptor is
         // blocking whatever the listener's mode.
-        fd = ::accept4(h, a.get(), &a.size, SOCK_CLOEXEC);
+        fd = PORTSOCK_SYS(accept4)(h, a.get(), &a.size, SOCK_CLOEXEC);
 #else
-        fd = ::accept(h, a.get(), &a.size);
+        fd = PORTSOCK_SYS(accept)(h, a.get(), &a.size);
 #endif
         if (fd >= 0) break;
         // A connection that was reset while queued is skipped, as is an
@@ -180,7 +181,7 @@ handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_co
 std::error_code connect(handle h, const endpoint& address) noexcept {
     native_address a;
     if (std::error_code ec = to_native(address, a)) return ec;
-    if (::connect(h, a.get(), a.size) == 0) return {};
+    if (PORTSOCK_SYS(connect)(h, a.get(), a.size) == 0) return {};
     if (errno != EINTR) return last_error();
     // An interrupted connect goes on in the background: calling connect again
     // would fail with EALREADY. Wait for it to finish and read its outcome.
@@ -207,13 +208,13 @@ std::error_code shutdown(handle h, shut how) noexcept {
 std::size_t send(handle h, const void* data, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
     const int native = native_flags(flags) | send_flags;
-    return transfer(ec, [&] { return ::send(h, data, size, native); });
+    return transfer(ec, [&] { return PORTSOCK_SYS(send)(h, data, size, native); });
 }
 
 std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
     const int native = native_flags(flags);
-    return transfer(ec, [&] { return ::recv(h, buffer, size, native); });
+    return transfer(ec, [&] { return PORTSOCK_SYS(recv)(h, buffer, size, native); });
 }
 
 std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint& to, msg flags,
@@ -222,7 +223,7 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
     ec = to_native(to, a);
     if (ec) return 0;
     const int native = native_flags(flags) | send_flags;
-    return transfer(ec, [&] { return ::sendto(h, data, size, native, a.get(), a.size); });
+    return transfer(ec, [&] { return PORTSOCK_SYS(sendto)(h, data, size, native, a.get(), a.size); });
 }
 
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
@@ -235,7 +236,7 @@ std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, m
     m.msg_iov = &io;
     m.msg_iovlen = 1;
     const int native = native_flags(flags);
-    const std::size_t n = transfer(ec, [&] { return ::recvmsg(h, &m, native); });
+    const std::size_t n = transfer(ec, [&] { return PORTSOCK_SYS(recvmsg)(h, &m, native); });
     if (ec) return 0;
     if (from) *from = from_native(a.get(), m.msg_namelen);
     // A datagram longer than the buffer: reported as Windows does
@@ -260,7 +261,7 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
             const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
             timeout_ms = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
         }
-        const int n = ::poll(&p, 1, timeout_ms);
+        const int n = PORTSOCK_SYS(poll)(&p, 1, timeout_ms);
         if (n > 0) {
             if ((p.revents & POLLNVAL) != 0) return std::make_error_code(std::errc::bad_file_descriptor);
             return {};  // ready, or an error / hang-up that the next call reports
