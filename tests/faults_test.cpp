@@ -5,6 +5,7 @@
 // chosen call on a chosen socket fail, or move fewer bytes, a chosen number
 // of times.
 #include "fault.hpp"
+#include "host.hpp"
 #include "net.hpp"
 
 #include <chrono>
@@ -349,4 +350,30 @@ TEST_F(Faults, RulesApplyInOrderToTheirOwnSocketOnly) {
     EXPECT_EQ(client.send("3", 1, ec), 1u);  // spent
     EXPECT_OK(ec);
     EXPECT_EQ(fault::injected(fault::call::send), 1u);
+}
+
+TEST_F(Faults, FailuresInsideHelpersLeaveNoDescriptorBehind) {
+    // socketpair over loopback and create_connection each open several
+    // sockets; a failure at any step must close what was opened before it.
+    std::error_code ec;
+    ps::socket server = testsupport::listener();
+    const ps::endpoint address = server.getsockname(ec);
+    const std::size_t before = testsupport::open_handle_count();
+    for (const fault::call c : {fault::call::socket, fault::call::connect, fault::call::accept}) {
+        for (unsigned skip = 0; skip < 2; ++skip) {
+            fault::rule r;
+            r.target = c;
+            r.skip = skip;
+            r.error = c == fault::call::connect ? std::errc::connection_refused : std::errc::too_many_files_open;
+            ASSERT_TRUE(fault::inject(r));
+            auto pair = ps::socketpair(ps::family::inet, ps::type::stream, 0, ec);
+            fault::clear();
+            ASSERT_TRUE(fault::inject(r));
+            ps::socket s = ps::create_connection("127.0.0.1", address.port(), 5.0, ec);
+            fault::clear();
+        }
+    }
+    // Connections the listener accepted or left queued are its own.
+    server.close();
+    EXPECT_EQ(testsupport::open_handle_count(), before - 1);
 }

@@ -136,6 +136,7 @@ TEST(Tcp, PeerThatResetsIsReportedAsConnectionReset) {
 
 TEST(Tcp, WritingToAClosedPeerIsAnErrorNotASignal) {
     // With SIGPIPE at its default action, a signal would end this process.
+    ASSERT_TRUE(testsupport::broken_pipe_signal_at_default());
     auto [client, server] = testsupport::tcp_pair();
     server.close();
     std::error_code ec;

@@ -4,6 +4,8 @@
 
 #include <portsock/native.hpp>
 
+#include <cstddef>
+
 namespace testsupport {
 
 /// True when the tests run under wine rather than on Windows itself.
@@ -12,5 +14,14 @@ bool running_under_wine();
 /// True when a process started now would inherit the handle (POSIX: no
 /// FD_CLOEXEC; Windows: HANDLE_FLAG_INHERIT set).
 bool inheritable(portsock::native_handle_type handle);
+
+/// How many descriptors (POSIX) or kernel handles (Windows) this process
+/// has open now: a call that leaks one makes the count grow.
+std::size_t open_handle_count();
+
+/// Puts the broken-pipe signal at its default action (ending the process),
+/// whatever this process inherited. True when it is now there; Windows has
+/// no such signal, which is as good.
+bool broken_pipe_signal_at_default();
 
 }  // namespace testsupport

@@ -1,6 +1,9 @@
 #include "host.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 namespace testsupport {
 
@@ -9,6 +12,39 @@ bool running_under_wine() { return false; }
 bool inheritable(portsock::native_handle_type handle) {
     const int flags = ::fcntl(handle, F_GETFD);
     return flags >= 0 && (flags & FD_CLOEXEC) == 0;
+}
+
+std::size_t open_handle_count() {
+    // /proc/self/fd where there is one (its own descriptor is not counted),
+    // else every descriptor number up to the limit is asked.
+    if (DIR* dir = ::opendir("/proc/self/fd")) {
+        std::size_t count = 0;
+        while (const dirent* entry = ::readdir(dir)) {
+            if (entry->d_name[0] != '.') ++count;
+        }
+        ::closedir(dir);
+        return count - 1;
+    }
+    rlimit limit{};
+    int highest = 65536;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur < static_cast<rlim_t>(highest)) {
+        highest = static_cast<int>(limit.rlim_cur);
+    }
+    std::size_t count = 0;
+    for (int fd = 0; fd < highest; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0) ++count;
+    }
+    return count;
+}
+
+bool broken_pipe_signal_at_default() {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    ::sigemptyset(&action.sa_mask);
+    if (::sigaction(SIGPIPE, &action, nullptr) != 0) return false;
+    struct sigaction now {};
+    return ::sigaction(SIGPIPE, nullptr, &now) == 0 && now.sa_handler == SIG_DFL;
 }
 
 }  // namespace testsupport

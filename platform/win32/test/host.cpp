@@ -15,4 +15,12 @@ bool inheritable(portsock::native_handle_type handle) {
     return ::GetHandleInformation(reinterpret_cast<HANDLE>(handle), &flags) && (flags & HANDLE_FLAG_INHERIT) != 0;
 }
 
+std::size_t open_handle_count() {
+    DWORD count = 0;
+    return ::GetProcessHandleCount(::GetCurrentProcess(), &count) ? count : 0;
+}
+
+// Windows has no SIGPIPE: a write to a closed peer is only ever an error.
+bool broken_pipe_signal_at_default() { return true; }
+
 }  // namespace testsupport
