@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing portsock needs on Debian/Ubuntu:
-# compilers, CMake, Ninja, GoogleTest and python3 (for the interop tests).
+# compilers, CMake, Ninja, GoogleTest, python3 (for the interop tests),
+# python3-yaml (the workflow check) and pkgconf (the pkg-config consumer test).
 # With --cross, also what the cross presets need: MinGW-w64 and wine for
 # mingw-cross, the cross compilers and qemu-user for aarch64/armhf/s390x.
 # Idempotent: asks apt only for what is missing.
 set -euo pipefail
 
-packages=(cmake ninja-build g++ clang googletest libgtest-dev python3 procps util-linux)
+packages=(cmake ninja-build g++ clang googletest libgtest-dev python3 python3-yaml pkgconf
+          procps util-linux)
 if [ "${1:-}" = "--cross" ]; then
     packages+=(g++-mingw-w64-x86-64-posix wine wine64
                qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-s390x-linux-gnu)

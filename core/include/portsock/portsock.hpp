@@ -12,3 +12,4 @@
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
 #include <portsock/types.hpp>
+#include <portsock/version.hpp>

@@ -1,0 +1,28 @@
+# Shared by the consumer projects: the program (consumer.cpp) linked with
+# what each project found, and a test that runs it (through the toolchain's
+# emulator, wine or qemu, in a cross build). Programs and DLLs go to one
+# folder, so that a shared portsock.dll is found beside the program.
+enable_testing()
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+if(NOT CMAKE_CXX_STANDARD)
+    set(CMAKE_CXX_STANDARD 17)
+endif()
+set(CMAKE_RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
+set(portsock_consumer_dir ${CMAKE_CURRENT_LIST_DIR})
+
+function(portsock_consumer)
+    add_executable(consumer ${portsock_consumer_dir}/consumer.cpp)
+    target_link_libraries(consumer PRIVATE ${ARGN})
+    add_test(NAME consumer COMMAND consumer)
+    set_tests_properties(consumer PROPERTIES PASS_REGULAR_EXPRESSION "hello from portsock")
+endfunction()
+
+# portsock's own tests and apps are for portsock's developers: a project that
+# pulls portsock in must not build them (or need GoogleTest).
+function(portsock_consumer_expect_library_only)
+    foreach(target IN ITEMS portsock_process thankyou-server endpoint_test)
+        if(TARGET ${target})
+            message(FATAL_ERROR "portsock as a subproject defined its own target '${target}'")
+        endif()
+    endforeach()
+endfunction()
