@@ -18,5 +18,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
+# The same for a shared portsock (BUILD_SHARED_LIBS=ON): the DLL then needs
+# no libstdc++/libgcc/libwinpthread DLLs beside it, under wine or on Windows,
+# and it exports none of their symbols (a program linking both would see
+# _Unwind_Resume twice).
+set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++ -Wl,--exclude-libs,ALL")
 
 set(CMAKE_CROSSCOMPILING_EMULATOR "${CMAKE_CURRENT_LIST_DIR}/../wine-run.sh")

@@ -21,6 +21,7 @@
 
 namespace portsock {
 
+/// A socket address as a value: IPv4, IPv6 or Unix-domain (see the top of this file).
 class endpoint {
 public:
     /// Capacity for Unix-domain paths, in bytes. The system's own limit may be
@@ -60,7 +61,9 @@ public:
     static endpoint local(std::string_view path);
 #endif
 
+    /// `inet`, `inet6`, `local`, or `unspec` for an empty endpoint.
     portsock::family family() const noexcept { return family_; }
+    /// True when the endpoint holds no address.
     bool empty() const noexcept { return family_ == portsock::family::unspec; }
     /// The port (0 for Unix-domain and empty endpoints).
     std::uint16_t port() const noexcept { return port_; }
@@ -75,6 +78,7 @@ public:
     std::string_view path() const noexcept {
         return family_ == portsock::family::local ? bytes() : std::string_view{};
     }
+    /// True for a Linux abstract Unix-domain name (a path that starts with NUL).
     bool is_abstract() const noexcept {
         return family_ == portsock::family::local && size_ > 0 && data_[0] == 0;
     }
@@ -103,7 +107,9 @@ public:
     /// A hash of the whole value (used by `std::hash<endpoint>`).
     std::size_t hash() const noexcept;
 
+    /// Equal when family, address, port and scope id are all equal.
     friend bool operator==(const endpoint& a, const endpoint& b) noexcept;
+    /// Not equal.
     friend bool operator!=(const endpoint& a, const endpoint& b) noexcept { return !(a == b); }
     /// A total order: by family, then address bytes, then port, then scope id.
     friend bool operator<(const endpoint& a, const endpoint& b) noexcept;
@@ -125,6 +131,7 @@ private:
 
 }  // namespace portsock
 
+/// Lets `endpoint` be a key of `std::unordered_map` and `std::unordered_set`.
 template <>
 struct std::hash<portsock::endpoint> {
     std::size_t operator()(const portsock::endpoint& e) const noexcept { return e.hash(); }

@@ -65,9 +65,11 @@ const std::error_category& error_category() noexcept;
 /// The category of `portsock::resolve_error` codes (name "portsock.resolve").
 const std::error_category& resolve_category() noexcept;
 
+/// Makes `portsock::error` values usable as `std::error_code`.
 inline std::error_code make_error_code(error e) noexcept {
     return {static_cast<int>(e), error_category()};
 }
+/// Makes `portsock::resolve_error` values usable as `std::error_code`.
 inline std::error_code make_error_code(resolve_error e) noexcept {
     return {static_cast<int>(e), resolve_category()};
 }
@@ -86,6 +88,7 @@ std::string describe(std::string_view what, std::error_code ec);
 /// Every exception portsock throws (Python's `OSError`).
 class socket_error : public std::system_error {
 public:
+    /// `what` names the operation and endpoint; `transferred` is for `sendall`.
     socket_error(std::error_code ec, const std::string& what, std::size_t transferred = 0)
         : std::system_error(ec, what), transferred_(transferred) {}
     /// Bytes that were sent or received before the failure (`sendall`).
@@ -117,8 +120,10 @@ public:
 }  // namespace portsock
 
 namespace std {
+/// `portsock::error` values convert to `std::error_code` (`ec == error::not_open`).
 template <>
 struct is_error_code_enum<portsock::error> : true_type {};
+/// `portsock::resolve_error` values convert to `std::error_code`.
 template <>
 struct is_error_code_enum<portsock::resolve_error> : true_type {};
 }  // namespace std

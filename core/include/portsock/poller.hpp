@@ -38,38 +38,51 @@ struct poller_state;
 
 /// Readiness events; combine with `|`.
 enum class event : std::uint8_t {
-    none = 0,
+    none = 0,      ///< no events
     readable = 1,  ///< data (or a connection to accept, or end of stream) is waiting
     writable = 2,  ///< a send would not block; a connect finished (check `error`)
     hangup = 4,    ///< the peer closed or reset the connection
     error = 8,     ///< an error is pending (read it with getsockopt(opt::error))
 };
+/// Combines two sets of events.
 constexpr event operator|(event a, event b) noexcept {
     return static_cast<event>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
+/// The events in both sets.
 constexpr event operator&(event a, event b) noexcept {
     return static_cast<event>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
 }
+/// True when `set` contains `flag`.
 constexpr bool has(event set, event flag) noexcept { return (set & flag) != event::none; }
 
 /// One ready socket: your tag and what it is ready for.
 struct poll_event {
+    /// The tag given to `add` or `modify`.
     std::uint64_t tag = 0;
+    /// What the socket is ready for.
     event events = event::none;
 };
 
+/// Readiness notification for many sockets from one thread (see the top of this file).
 class poller {
 public:
     /// An empty poller: every call fails with `error::not_open` until `open`.
     poller() noexcept = default;
+    /// Takes over `other`'s registrations; `other` is left empty.
     poller(poller&& other) noexcept;
+    /// Closes this poller, then takes over `other`'s registrations.
     poller& operator=(poller&& other) noexcept;
+    /// Not copyable.
     poller(const poller&) = delete;
     poller& operator=(const poller&) = delete;
+    /// Closes the poller (the sockets themselves stay open).
     ~poller();
 
+    /// Creates the system's poller (epoll, kqueue, ...); needed before `add`.
     void open(std::error_code& ec) noexcept;
+    /// True after a successful `open`, until `close`.
     bool is_open() const noexcept { return state_ != nullptr; }
+    /// Releases the system's poller; registrations are forgotten.
     void close() noexcept;
 
     /// Watches `s` for `interest` (readable and/or writable), reporting `tag`.
@@ -84,6 +97,7 @@ public:
     /// `capacity` events and returns how many (0 on timeout or wake).
     std::size_t wait(poll_event* out, std::size_t capacity, std::optional<double> timeout,
                      std::error_code& ec) noexcept;
+    /// `wait` into a `std::array`.
     template <std::size_t N>
     std::size_t wait(std::array<poll_event, N>& out, std::optional<double> timeout,
                      std::error_code& ec) noexcept {
@@ -94,6 +108,7 @@ public:
     void wake() noexcept;
 
 #if PORTSOCK_HAS_EXCEPTIONS
+    /// Throwing forms of the calls above.
     void open();
     void add(const socket& s, event interest, std::uint64_t tag);
     void modify(const socket& s, event interest, std::uint64_t tag);

@@ -15,7 +15,7 @@ namespace portsock {
 
 /// Flags for `getaddrinfo` (Python: `AI_*`); combine with `|`.
 enum class ai : std::uint8_t {
-    none = 0,
+    none = 0,          ///< no flags
     passive = 1,       ///< AI_PASSIVE: addresses for bind (an empty host is "any")
     canonname = 2,     ///< AI_CANONNAME: fill in the canonical name of the host
     numerichost = 4,   ///< AI_NUMERICHOST: the host must be a numeric address
@@ -23,9 +23,11 @@ enum class ai : std::uint8_t {
     addrconfig = 16,   ///< AI_ADDRCONFIG: only families configured on this host
     v4mapped = 32,     ///< AI_V4MAPPED: IPv4 addresses as ::ffff:a.b.c.d for inet6
 };
+/// Combines two sets of flags.
 constexpr ai operator|(ai a, ai b) noexcept {
     return static_cast<ai>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
+/// True when `set` contains `flag`.
 constexpr bool has(ai set, ai flag) noexcept {
     return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
 }
@@ -33,10 +35,14 @@ constexpr bool has(ai set, ai flag) noexcept {
 /// One result of `getaddrinfo`: Python's 5-tuple
 /// `(family, type, proto, canonname, sockaddr)`.
 struct address_info {
+    /// The address family.
     portsock::family family = portsock::family::unspec;
+    /// The socket type to use with this address.
     portsock::type type = portsock::type::stream;
+    /// The protocol to use with this address.
     int proto = 0;
     std::string canonname;  ///< only in the first result, with `ai::canonname`
+    /// The address to bind or connect to.
     endpoint address;
 };
 
@@ -76,6 +82,7 @@ std::vector<address_info> getaddrinfo(std::string_view host, int port,
                                       portsock::family family = portsock::family::unspec,
                                       std::optional<portsock::type> type = std::nullopt,
                                       int proto = 0, ai flags = ai::none);
+/// Throwing form of `gethostname`.
 std::string gethostname();
 #endif
 

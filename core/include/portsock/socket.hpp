@@ -41,12 +41,16 @@ class socket;
 struct accept_result;
 /// What `recvfrom_into` returns: Python's `(nbytes, address)`.
 struct recvfrom_result {
+    /// Bytes received into the buffer.
     std::size_t nbytes = 0;
+    /// The sender.
     endpoint address;
 };
 /// What `recvfrom` returns: Python's `(bytes, address)`.
 struct recvfrom_data {
+    /// The datagram or bytes received.
     std::string data;
+    /// The sender.
     endpoint address;
 };
 
@@ -59,6 +63,7 @@ template <class T>
 using identity_t = typename identity<T>::type;
 }  // namespace detail
 
+/// A socket: a move-only owner of one OS handle (Python's `socket.socket`).
 class socket {
 public:
     /// Python's default `listen` backlog: min(SOMAXCONN, 128).
@@ -71,8 +76,11 @@ public:
     explicit socket(portsock::family family, portsock::type type = portsock::type::stream,
                     int proto = 0);
 #endif
+    /// Takes over `other`'s handle; `other` is left empty.
     socket(socket&& other) noexcept;
+    /// Closes this socket's handle, then takes over `other`'s.
     socket& operator=(socket&& other) noexcept;
+    /// Not copyable: one owner per handle.
     socket(const socket&) = delete;
     socket& operator=(const socket&) = delete;
     /// Closes the handle, ignoring errors (call `close(ec)` to see them).
@@ -88,22 +96,29 @@ public:
                         portsock::type type, int proto = 0) noexcept;
 
     // Python's attributes ---------------------------------------------------
+    /// The address family given when the socket was opened.
     portsock::family family() const noexcept { return family_; }
+    /// The socket type given when the socket was opened.
     portsock::type type() const noexcept { return type_; }
+    /// The protocol given when the socket was opened (0: the default).
     int proto() const noexcept { return proto_; }
     /// The handle, or `invalid_native_handle` (-1 on POSIX) when closed.
     native_handle_type fileno() const noexcept { return handle_; }
+    /// The handle, as `fileno()`, for code that calls the OS itself.
     native_handle_type native_handle() const noexcept { return handle_; }
+    /// True while the socket owns a handle.
     bool is_open() const noexcept { return handle_ != invalid_native_handle; }
     /// Gives up ownership: returns the handle and leaves this socket empty
     /// (Python's `detach`).
     native_handle_type release() noexcept;
 
     // Server side -------------------------------------------------------------
+    /// Binds to a local address (port 0: the system picks a free port).
     void bind(const endpoint& address, std::error_code& ec) noexcept;
     /// Python's `bind((host, port))`: `host` is resolved for this socket's
     /// family; `""` is the any address, `"<broadcast>"` the broadcast address.
     void bind(std::string_view host, int port, std::error_code& ec);
+    /// Starts accepting connections, queueing up to `backlog` of them.
     void listen(int backlog, std::error_code& ec) noexcept;
     /// Waits for a connection; the new socket is in blocking mode whatever
     /// this socket's mode, and is close-on-exec.
@@ -134,13 +149,17 @@ public:
     /// Python's `recv(bufsize)`: returns a new string (allocates; the data
     /// path uses `recv_into`).
     std::string recv(std::size_t bufsize, std::error_code& ec, msg flags = msg::none);
+    /// Sends one datagram to `address`; returns the bytes sent.
     std::size_t sendto(const void* data, std::size_t size, const endpoint& address,
                        std::error_code& ec, msg flags = msg::none) noexcept;
+    /// Receives one datagram into the caller's buffer, with its sender (no allocation).
     recvfrom_result recvfrom_into(void* buffer, std::size_t size, std::error_code& ec,
                                   msg flags = msg::none) noexcept;
+    /// Python's `recvfrom(bufsize)`: one datagram as a new string, with its sender.
     recvfrom_data recvfrom(std::size_t bufsize, std::error_code& ec, msg flags = msg::none);
 
     // Closing -----------------------------------------------------------------
+    /// Closes one or both directions; a stream's peer then reads end-of-stream.
     void shutdown(shut how, std::error_code& ec) noexcept;
     /// Closes the handle and leaves the socket empty. Closing an empty socket
     /// does nothing and is not an error (as in Python).
@@ -149,7 +168,9 @@ public:
     void close() noexcept;
 
     // Addresses ---------------------------------------------------------------
+    /// The local address (the real port after binding port 0).
     endpoint getsockname(std::error_code& ec) const noexcept;
+    /// The address of the connected peer.
     endpoint getpeername(std::error_code& ec) const noexcept;
 
     // Timeouts: Python's three modes -----------------------------------------
@@ -159,6 +180,7 @@ public:
     /// `std::errc::timed_out`. Negative, NaN or infinite values are
     /// `error::bad_timeout`.
     void settimeout(std::optional<double> seconds, std::error_code& ec) noexcept;
+    /// `settimeout` with a `std::chrono` duration.
     template <class Rep, class Period>
     void settimeout(std::chrono::duration<Rep, Period> timeout, std::error_code& ec) noexcept {
         settimeout(std::chrono::duration<double>(timeout).count(), ec);
@@ -167,12 +189,15 @@ public:
     std::optional<double> gettimeout() const noexcept;
     /// `setblocking(true)` is `settimeout(nullopt)`, `false` is `settimeout(0)`.
     void setblocking(bool flag, std::error_code& ec) noexcept;
+    /// False in non-blocking mode (timeout 0), true otherwise (as in Python).
     bool getblocking() const noexcept { return timeout_ns_ != 0; }
 
     // Options -----------------------------------------------------------------
+    /// Sets a typed option: `s.setsockopt(opt::no_delay, true, ec)`.
     template <class V, option_id Id>
     void setsockopt(socket_option<V, Id> option, detail::identity_t<V> value,
                     std::error_code& ec) noexcept;
+    /// Reads a typed option: `int n = s.getsockopt(opt::recv_buffer, ec)`.
     template <class V, option_id Id>
     V getsockopt(socket_option<V, Id> option, std::error_code& ec) const noexcept;
     /// Raw access with the system's own level and option numbers, for options
@@ -186,6 +211,7 @@ public:
     /// proto=0, laddr=('127.0.0.1', 50675)>` (with `raddr=` when connected,
     /// `[closed]` when closed).
     std::string repr() const;
+    /// Prints `repr()`.
     template <class CharT, class Traits>
     friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
                                                          const socket& s) {
@@ -194,6 +220,8 @@ public:
 
 #if PORTSOCK_HAS_EXCEPTIONS
     // Throwing forms ----------------------------------------------------------
+    /// Throwing forms of the calls above: the same behaviour; a failure throws
+    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint.
     void bind(const endpoint& address);
     void bind(std::string_view host, int port);
     void listen(int backlog = default_backlog);
@@ -249,14 +277,19 @@ private:
     int proto_ = 0;
 };
 
+/// What `accept` returns: the connected socket and the peer's address.
 struct accept_result {
+    /// The new connection (blocking mode, close-on-exec).
     socket conn;
+    /// The peer's address.
     endpoint address;
 };
 
 /// One address tried by `create_connection`, and how it failed.
 struct connect_attempt {
+    /// The address tried.
     endpoint address;
+    /// Why connecting to it failed.
     std::error_code error;
 };
 
@@ -287,12 +320,14 @@ socket create_server(const endpoint& address, int backlog, bool dual_stack,
                      std::error_code& ec) noexcept;
 
 #if PORTSOCK_HAS_EXCEPTIONS
+/// Throwing form of `socketpair`.
 std::pair<socket, socket> socketpair(portsock::family family = portsock::family::unspec,
                                      portsock::type type = portsock::type::stream,
                                      int proto = 0);
 /// Throws with a message that lists every attempt.
 socket create_connection(std::string_view host, int port,
                          std::optional<double> timeout = std::nullopt);
+/// Throwing form of `create_server`.
 socket create_server(const endpoint& address, int backlog = socket::default_backlog,
                      bool dual_stack = false);
 #endif

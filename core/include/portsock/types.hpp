@@ -33,24 +33,31 @@ enum class type : std::uint8_t {
 /// Well-known protocol numbers (IANA numbers, the same on every system).
 /// A protocol of 0 lets the system choose the default for the family and type.
 namespace ipproto {
+/// IPPROTO_IP: let the system choose (0)
 inline constexpr int ip = 0;
+/// IPPROTO_ICMP
 inline constexpr int icmp = 1;
+/// IPPROTO_TCP
 inline constexpr int tcp = 6;
+/// IPPROTO_UDP
 inline constexpr int udp = 17;
+/// IPPROTO_ICMPV6
 inline constexpr int icmpv6 = 58;
 }  // namespace ipproto
 
 /// Flags for send and receive calls (Python: `MSG_*`); combine with `|`.
 enum class msg : std::uint8_t {
-    none = 0,
+    none = 0,       ///< no flags
     peek = 1,       ///< MSG_PEEK: look at data without consuming it
     oob = 2,        ///< MSG_OOB: out-of-band data
     waitall = 4,    ///< MSG_WAITALL: block until the whole buffer is filled
     dontroute = 8,  ///< MSG_DONTROUTE: bypass routing, use direct interface
 };
+/// Combines two sets of flags.
 constexpr msg operator|(msg a, msg b) noexcept {
     return static_cast<msg>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
+/// True when `set` contains `flag`.
 constexpr bool has(msg set, msg flag) noexcept {
     return (static_cast<unsigned>(set) & static_cast<unsigned>(flag)) != 0;
 }
@@ -74,7 +81,9 @@ enum class option_id : std::uint8_t {
 /// A typed socket option: its identifier and the C++ type of its value.
 template <class Value, option_id Id>
 struct socket_option {
+    /// The C++ type of the option's value.
     using value_type = Value;
+    /// Which option this is.
     static constexpr option_id id = Id;
 };
 
@@ -87,14 +96,23 @@ struct socket_option {
 /// lingering off, which is the default. Buffer sizes are what the system reports (Linux doubles the
 /// value that was set, for its own bookkeeping).
 namespace opt {
+/// SO_REUSEADDR (SO_EXCLUSIVEADDRUSE on Windows): rebind a port in TIME_WAIT
 inline constexpr socket_option<bool, option_id::reuse_address> reuse_address{};
+/// SO_KEEPALIVE: probe idle connections
 inline constexpr socket_option<bool, option_id::keep_alive> keep_alive{};
+/// SO_BROADCAST: allow datagrams to a broadcast address
 inline constexpr socket_option<bool, option_id::broadcast> broadcast{};
+/// SO_LINGER: how long `close` waits for unsent data (`linger_off`: not at all)
 inline constexpr socket_option<std::chrono::seconds, option_id::linger> linger{};
+/// SO_RCVBUF: the receive buffer size in bytes
 inline constexpr socket_option<int, option_id::recv_buffer> recv_buffer{};
+/// SO_SNDBUF: the send buffer size in bytes
 inline constexpr socket_option<int, option_id::send_buffer> send_buffer{};
+/// TCP_NODELAY: send small segments at once (no Nagle)
 inline constexpr socket_option<bool, option_id::no_delay> no_delay{};
+/// IPV6_V6ONLY: an IPv6 socket refuses IPv4-mapped peers
 inline constexpr socket_option<bool, option_id::v6_only> v6_only{};
+/// SO_ERROR (read only): the pending error, cleared by reading it
 inline constexpr socket_option<std::error_code, option_id::error> error{};
 /// The value of `opt::linger` that switches lingering off (the default).
 inline constexpr std::chrono::seconds linger_off{-1};
