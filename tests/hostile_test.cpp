@@ -1,0 +1,231 @@
+// Hostile and faulty peers against the servers, run as real processes: a
+// client that never reads, thousands of connections opened and dropped
+// (some with a reset), a peer that resets in mid-stream, the largest
+// datagram, a flood of connections that never send. Each time the server
+// must go on serving a well-behaved client, and stop cleanly when told.
+//
+// Every wait ends on an event (a line from the server, an echo, a received
+// greeting), never on a sleep; every port is chosen by the system.
+#include "child_process.hpp"
+#include "net.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+using testsupport::child_process;
+namespace ps = portsock;
+
+namespace {
+
+constexpr std::string_view greeting = "Thank you for connecting with the socket";
+
+// A server started with --port 0 and the port it reported once ready.
+struct server_process {
+    child_process process;
+    std::uint16_t port = 0;
+    ps::endpoint address() const { return testsupport::loopback4(port); }
+};
+
+// Starts `argv` and reads its stdout up to the line that starts with
+// `ready`, taking the port from the line that names it ("bound to N", or
+// "... on HOST:N").
+server_process start_server(const std::vector<std::string>& argv, std::string_view ready) {
+    std::error_code ec;
+    server_process s{child_process::start(argv, ec), 0};
+    EXPECT_OK(ec) << " starting " << argv[0];
+    for (int lines = 0; lines < 5; ++lines) {
+        const auto line = s.process.read_line(20s);
+        if (!line) break;
+        const std::size_t bound = line->find("bound to ");
+        const std::size_t colon = line->rfind(':');
+        if (bound != std::string::npos) {
+            s.port = static_cast<std::uint16_t>(std::stoi(line->substr(bound + 9)));
+        } else if (line->find(" on ") != std::string::npos && colon != std::string::npos) {
+            s.port = static_cast<std::uint16_t>(std::stoi(line->substr(colon + 1)));
+        }
+        if (line->rfind(ready, 0) == 0) break;
+    }
+    EXPECT_NE(s.port, 0) << "stderr: " << s.process.err();
+    return s;
+}
+
+server_process start_thankyou() {
+    return start_server({PORTSOCK_THANKYOU_SERVER, "--host", "127.0.0.1", "--port", "0", "--backlog", "128"},
+                        "The socket is listening");
+}
+
+server_process start_echo(const std::string& which = "--tcp") {
+    return start_server({PORTSOCK_ECHO_SERVER, "--host", "127.0.0.1", "--port", "0", which}, "echo-server: serving");
+}
+
+// Asks the server to stop and expects exit status 0. Where the request
+// cannot be delivered (wine has no console for Ctrl-Break) it is killed,
+// and Apps.ServerStopsCleanlyOnTerminate says so.
+void stop(server_process& s) {
+    if (!s.process.terminate()) return;
+    EXPECT_EQ(s.process.wait(20s), 0) << "stderr: " << s.process.err();
+}
+
+ps::socket connect_to(const ps::endpoint& address) {
+    std::error_code ec;
+    ps::socket s;
+    s.open(ps::family::inet, ps::type::stream, 0, ec);
+    s.settimeout(20.0, ec);
+    s.connect(address, ec);
+    EXPECT_OK(ec) << " connecting to " << address;
+    return s;
+}
+
+// A well-behaved thankyou client: gets the whole greeting, then end of
+// stream. Also reads the server's "Got a connection" lines up to this
+// client's own, so that its output pipe never fills.
+void expect_greeting(server_process& server) {
+    ps::socket s = connect_to(server.address());
+    std::error_code ec;
+    const std::string me = s.getsockname(ec).repr();
+    std::string got;
+    char buffer[64];
+    for (std::size_t n; (n = s.recv_into(buffer, sizeof buffer, ec)) > 0 && !ec;) got.append(buffer, n);
+    EXPECT_OK(ec);
+    EXPECT_EQ(got, greeting);
+    for (;;) {
+        const auto line = server.process.read_line(20s);
+        ASSERT_TRUE(line) << "no line for " << me << "; stderr: " << server.process.err();
+        if (line->find(me) != std::string::npos) break;
+    }
+}
+
+// Reads exactly `size` bytes (a socket with a timeout is non-blocking
+// underneath, so MSG_WAITALL may return less).
+std::string read_exactly(ps::socket& s, std::size_t size) {
+    std::string got(size, '\0');
+    std::size_t have = 0;
+    std::error_code ec;
+    while (have < size) {
+        const std::size_t n = s.recv_into(got.data() + have, size - have, ec);
+        EXPECT_OK(ec);
+        if (ec || n == 0) break;
+        have += n;
+    }
+    got.resize(have);
+    return got;
+}
+
+// A well-behaved echo client: what it sends comes back.
+void expect_echo(const server_process& server, std::size_t size = 1000) {
+    ps::socket s = connect_to(server.address());
+    const std::string data(size, 'e');
+    std::error_code ec;
+    s.sendall(data.data(), data.size(), ec);
+    ASSERT_OK(ec);
+    const std::string got = read_exactly(s, size);
+    EXPECT_EQ(got.size(), size);
+    EXPECT_TRUE(got == data) << "the echo differs from what was sent";
+}
+
+// Opens `count` connections and drops them at once: every other one with a
+// reset (linger 0), the rest with a normal close.
+void open_and_drop(const ps::endpoint& address, std::size_t count) {
+    std::vector<ps::socket> batch;
+    batch.reserve(count);
+    for (std::size_t k = 0; k < count; ++k) batch.push_back(connect_to(address));
+    std::error_code ec;
+    for (std::size_t k = 0; k < batch.size(); k += 2) batch[k].setsockopt(ps::opt::linger, std::chrono::seconds(0), ec);
+}
+
+}  // namespace
+
+TEST(Hostile, ThankyouServerServesOthersWhileAClientNeverReads) {
+    server_process server = start_thankyou();
+    // Connected, never reading, never closing, for the whole test.
+    ps::socket silent = connect_to(server.address());
+    for (int k = 0; k < 3; ++k) expect_greeting(server);
+    stop(server);
+}
+
+TEST(Hostile, TwoThousandConnectionsOpenedAndDroppedThenServing) {
+    server_process thankyou = start_thankyou();
+    server_process echo = start_echo();
+    for (int round = 0; round < 20; ++round) {
+        open_and_drop(thankyou.address(), 100);
+        open_and_drop(echo.address(), 100);
+        expect_greeting(thankyou);  // after every earlier connection was served
+        expect_echo(echo);
+    }
+    stop(thankyou);
+    stop(echo);
+}
+
+TEST(Hostile, APeerThatResetsInMidStreamDoesNotDisturbOthers) {
+    server_process server = start_echo();
+    ps::socket well_behaved = connect_to(server.address());
+    for (int round = 0; round < 5; ++round) {
+        // It sends far more than it reads, then resets with data in flight
+        // both ways.
+        ps::socket rude = connect_to(server.address());
+        std::error_code ec;
+        rude.settimeout(0.0, ec);
+        const std::vector<char> chunk(1 << 16, 'r');
+        std::size_t sent = 0;
+        while (sent < (4u << 20)) {
+            const std::size_t n = rude.send(chunk.data(), chunk.size(), ec);
+            if (ec) break;
+            sent += n;
+        }
+        EXPECT_TRUE(!ec || ps::would_block(ec)) << ec.message();
+        rude.setsockopt(ps::opt::linger, std::chrono::seconds(0), ec);
+        rude.close();
+        // The connection opened before it, and a new one, are still echoed.
+        const std::string ping = "ping " + std::to_string(round);
+        well_behaved.sendall(ping.data(), ping.size(), ec);
+        EXPECT_OK(ec);
+        EXPECT_EQ(read_exactly(well_behaved, ping.size()), ping);
+        expect_echo(server);
+    }
+    stop(server);
+}
+
+TEST(Hostile, TheLargestDatagramIsEchoedAndAShortBufferSeesItTruncated) {
+    server_process server = start_echo("--udp");
+    std::error_code ec;
+    ps::socket client;
+    client.open(ps::family::inet, ps::type::dgram, 0, ec);
+    client.settimeout(20.0, ec);
+    client.connect(server.address(), ec);
+    ASSERT_OK(ec);
+    // 65507 bytes: the largest UDP payload over IPv4.
+    const std::string big(65507, 'd');
+    EXPECT_EQ(client.send(big.data(), big.size(), ec), big.size());
+    ASSERT_OK(ec);
+    std::vector<char> whole(65536);
+    EXPECT_EQ(client.recv_into(whole.data(), whole.size(), ec), big.size());
+    EXPECT_OK(ec);
+    // Again, read into a buffer far smaller than the datagram: the start of
+    // it, reported as truncated; the next datagram is whole.
+    client.send(big.data(), big.size(), ec);
+    char small[100];
+    EXPECT_EQ(client.recv_into(small, sizeof small, ec), sizeof small);
+    EXPECT_EQ(ec, std::errc::message_size) << ec.message();
+    client.send("next", 4, ec);
+    EXPECT_EQ(client.recv_into(small, sizeof small, ec), 4u);
+    EXPECT_OK(ec);
+    EXPECT_EQ(std::string(small, 4), "next");
+    stop(server);
+}
+
+TEST(Hostile, AFloodOfConnectionsThatNeverSendDoesNotStopEitherServer) {
+    server_process thankyou = start_thankyou();
+    server_process echo = start_echo();
+    std::vector<ps::socket> idle;
+    idle.reserve(1000);
+    for (int k = 0; k < 500; ++k) {
+        idle.push_back(connect_to(thankyou.address()));
+        idle.push_back(connect_to(echo.address()));
+    }
+    expect_greeting(thankyou);
+    expect_echo(echo, 100000);
+    stop(thankyou);
+    stop(echo);
+}
