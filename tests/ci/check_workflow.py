@@ -9,13 +9,18 @@ Asserts that:
   - every workflow preset in CMakePresets.json is run by some job's matrix,
     and every preset a matrix names exists;
   - every job runs an install script from ci/ and `cmake --workflow --preset`;
-  - every action is pinned to a full 40-hex commit SHA.
+  - every action is pinned to a full 40-hex commit SHA;
+  - when `action-validator` is on PATH (npm: @action-validator/cli), the file
+    also passes its check against GitHub's workflow schema (never fetched
+    here: the check needs no network).
 Exit status 0 when all hold, 1 with the reasons when not, 77 (skipped) when
 PyYAML is not installed (Debian: python3-yaml).
 """
 import json
 import pathlib
 import re
+import shutil
+import subprocess
 import sys
 
 try:
@@ -91,6 +96,11 @@ def check(source):
             uses = step.get("uses")
             if uses is not None and not SHA_PIN.match(str(uses)):
                 problems.append(f"job {name}: `{uses}` is not pinned to a full commit SHA")
+    validator = shutil.which("action-validator")
+    if validator:
+        result = subprocess.run([validator, str(source / WORKFLOW)], capture_output=True, text=True)
+        if result.returncode != 0:
+            problems.append(f"action-validator rejects {WORKFLOW}:\n{result.stdout}{result.stderr}")
     for preset in sorted(known - covered):
         problems.append(f"workflow preset {preset!r} is in no job's matrix")
     if not problems:
