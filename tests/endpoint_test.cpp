@@ -160,6 +160,10 @@ TEST(BadInput, MalformedIpv4) {
                              "1.2.3.:1", "1.2.3.4a:1", "a.b.c.d:1", "1.2.3.-4:1", "1234.1.1.1:1", " 1.2.3.4:1"}) {
         EXPECT_EQ(parse_error(text), ps::error::bad_address) << text;
     }
+    // Brackets are for IPv6 in Python's (host, port) form too (found by fuzz_host_port).
+    std::error_code ec;
+    EXPECT_TRUE(ps::endpoint::parse("[127.0.0.1]", 80, ec).empty());
+    EXPECT_EQ(ec, ps::error::bad_address);
 }
 
 TEST(BadInput, MalformedIpv6) {

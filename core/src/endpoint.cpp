@@ -130,10 +130,12 @@ bool parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
 
 // A host that is a numeric address: IPv4, or IPv6 with an optional zone.
 bool parse_numeric_host(std::string_view host, std::uint16_t port, endpoint& out) noexcept {
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-        host = host.substr(1, host.size() - 2);
-    }
+    const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
+    if (bracketed) host = host.substr(1, host.size() - 2);
     if (host.find(':') == std::string_view::npos) {
+        // Brackets are for IPv6 only: "[1.2.3.4]" is no address (as in the
+        // text form, and as the system's resolver has it).
+        if (bracketed) return false;
         std::array<std::uint8_t, 4> v4{};
         if (!parse_v4(host, v4.data())) return false;
         out = endpoint::v4(v4, port);
