@@ -54,16 +54,18 @@ std::size_t poller::wait(poll_event* out, std::size_t capacity, std::optional<do
         ec = error::empty_buffer;
         return 0;
     }
-    auto deadline = sys::clock::time_point::max();
+    sys::wait_limit limit;  // no limit: the clock is never read
     if (timeout) {
         if (!(*timeout >= 0) || !std::isfinite(*timeout)) {
             ec = error::bad_timeout;
             return 0;
         }
         const double seconds = *timeout < 1e9 ? *timeout : 1e9;
-        deadline = sys::clock::now() + std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
+        limit.first_ns = static_cast<std::int64_t>(seconds * 1e9);
+        limit.deadline = limit.first_ns == 0 ? sys::clock::time_point::min()
+                                             : sys::clock::now() + std::chrono::nanoseconds(limit.first_ns);
     }
-    return sys::poller_wait(state_, out, capacity, deadline, ec);
+    return sys::poller_wait(state_, out, capacity, limit, ec);
 }
 
 void poller::wake() noexcept {

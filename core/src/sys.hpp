@@ -40,6 +40,14 @@ namespace portsock::sys {
 using handle = native_handle_type;
 using clock = std::chrono::steady_clock;
 
+/// Clears `ec` on the data path. std::error_code's own clear() calls
+/// std::system_category(), an out-of-line function of the C++ runtime, on
+/// every call; this reads the category once.
+inline void no_error(std::error_code& ec) noexcept {
+    static const std::error_category& none = std::system_category();
+    ec.assign(0, none);
+}
+
 // Opening and closing -----------------------------------------------------------
 
 /// A new socket, close-on-exec and (where the system needs it per socket)
@@ -109,9 +117,37 @@ void poller_close(poller_state* p) noexcept;
 std::error_code poller_add(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept;
 std::error_code poller_modify(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept;
 std::error_code poller_remove(poller_state* p, handle h) noexcept;
+/// How long a poller_wait may block. `first_ns` is the timeout of the first
+/// system call, known without reading the clock (-1: no limit, 0: just look);
+/// `deadline` is what a retry after an interruption or an early return keeps.
+/// A wait with a timeout thus reads the clock once, a wait without none.
+struct wait_limit {
+    std::int64_t first_ns = -1;
+    clock::time_point deadline = clock::time_point::max();
+
+    /// Nanoseconds left for a retry: -1 without a limit, 0 once past.
+    std::int64_t left_ns() const noexcept {
+        if (first_ns < 0) return -1;
+        const auto left = deadline - clock::now();
+        return left <= clock::duration::zero()
+                   ? 0
+                   : std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    }
+    /// Whether a wait of `waited_ns` that found nothing ends the call: a
+    /// timeout counts only once the deadline is really past (timers round).
+    bool over(std::int64_t waited_ns) const noexcept {
+        return waited_ns == 0 || (waited_ns > 0 && clock::now() >= deadline);
+    }
+};
+/// Nanoseconds as a system call's milliseconds: rounded up; -1 stays -1.
+inline int to_milliseconds(std::int64_t ns) noexcept {
+    if (ns < 0) return -1;
+    const std::int64_t ms = (ns + 999999) / 1000000;
+    return ms > 2147483647 ? 2147483647 : static_cast<int>(ms);
+}
 /// Fills `out`; returns 0 on timeout or wake. EINTR is retried to the deadline.
-std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        clock::time_point deadline, std::error_code& ec) noexcept;
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, const wait_limit& limit,
+                        std::error_code& ec) noexcept;
 /// Async-signal-safe on POSIX.
 void poller_wake(poller_state* p) noexcept;
 

@@ -88,25 +88,17 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
 }
 
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        clock::time_point deadline, std::error_code& ec) noexcept {
+                        const wait_limit& limit, std::error_code& ec) noexcept {
     epoll_event events[256];
     const int room = static_cast<int>(capacity < 256 ? capacity : 256);
-    for (;;) {
-        int timeout_ms = -1;
-        if (deadline != clock::time_point::max()) {
-            const auto left = deadline - clock::now();
-            const auto ms = left <= clock::duration::zero()
-                                ? 0
-                                : std::chrono::ceil<std::chrono::milliseconds>(left).count();
-            timeout_ms = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
-        }
-        const int n = ::epoll_wait(p->epoll, events, room, timeout_ms);
+    for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
+        const int n = ::epoll_wait(p->epoll, events, room, to_milliseconds(wait_ns));
         if (n < 0) {
             if (errno == EINTR) continue;
             ec = last_error();
             return 0;
         }
-        ec.clear();
+        no_error(ec);
         std::size_t count = 0;
         bool woken = false;
         for (int k = 0; k < n; ++k) {
@@ -125,9 +117,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
         }
         // Nothing ready: a timeout ends the wait only when the deadline is
         // really past (epoll's milliseconds may round), a wake-up at once.
-        if (count > 0 || woken || timeout_ms == 0 || (timeout_ms > 0 && clock::now() >= deadline)) {
-            return count;
-        }
+        if (count > 0 || woken || limit.over(wait_ns)) return count;
     }
 }
 

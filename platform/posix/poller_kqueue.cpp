@@ -107,19 +107,15 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
 }
 
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        clock::time_point deadline, std::error_code& ec) noexcept {
+                        const wait_limit& limit, std::error_code& ec) noexcept {
     struct kevent events[256];
     const int room = static_cast<int>(capacity < 256 ? capacity : 256);
-    for (;;) {
+    for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
         timespec ts{};
         timespec* timeout = nullptr;
-        if (deadline != clock::time_point::max()) {
-            const auto left = deadline - clock::now();
-            const auto ns = left <= clock::duration::zero()
-                                ? 0
-                                : std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
-            ts.tv_sec = static_cast<time_t>(ns / 1000000000);
-            ts.tv_nsec = static_cast<long>(ns % 1000000000);
+        if (wait_ns >= 0) {
+            ts.tv_sec = static_cast<time_t>(wait_ns / 1000000000);
+            ts.tv_nsec = static_cast<long>(wait_ns % 1000000000);
             timeout = &ts;
         }
         const int n = ::kevent(p->kq, nullptr, 0, events, room, timeout);
@@ -128,7 +124,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             ec = last_error();
             return 0;
         }
-        ec.clear();
+        no_error(ec);
         std::size_t count = 0;
         bool woken = false;
         for (int k = 0; k < n; ++k) {
@@ -152,7 +148,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
                 out[count++] = {tag, e};
             }
         }
-        if (count > 0 || woken || (timeout != nullptr && clock::now() >= deadline)) return count;
+        if (count > 0 || woken || limit.over(wait_ns)) return count;
     }
 }
 

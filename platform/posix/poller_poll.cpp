@@ -96,24 +96,16 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
     return {};
 }
 
-std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        clock::time_point deadline, std::error_code& ec) noexcept {
-    for (;;) {
-        int timeout_ms = -1;
-        if (deadline != clock::time_point::max()) {
-            const auto left = deadline - clock::now();
-            const auto ms = left <= clock::duration::zero()
-                                ? 0
-                                : std::chrono::ceil<std::chrono::milliseconds>(left).count();
-            timeout_ms = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
-        }
-        const int n = ::poll(p->fds.data(), static_cast<nfds_t>(p->fds.size()), timeout_ms);
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, const wait_limit& limit,
+                        std::error_code& ec) noexcept {
+    for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
+        const int n = ::poll(p->fds.data(), static_cast<nfds_t>(p->fds.size()), to_milliseconds(wait_ns));
         if (n < 0) {
             if (errno == EINTR) continue;
             ec = last_error();
             return 0;
         }
-        ec.clear();
+        no_error(ec);
         bool woken = false;
         if (p->fds[0].revents != 0) {
             p->waker.drain();
@@ -137,9 +129,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             k = k + 1 < size ? k + 1 : 1;
         }
         p->next = k;
-        if (count > 0 || woken || timeout_ms == 0 || (timeout_ms > 0 && clock::now() >= deadline)) {
-            return count;
-        }
+        if (count > 0 || woken || limit.over(wait_ns)) return count;
     }
 }
 

@@ -29,6 +29,7 @@ constexpr int send_flags = 0;
 #endif
 
 int native_flags(msg flags) noexcept {
+    if (flags == msg::none) return 0;  // the common case, without four tests
     int out = 0;
     if (has(flags, msg::peek)) out |= MSG_PEEK;
     if (has(flags, msg::oob)) out |= MSG_OOB;
@@ -62,7 +63,7 @@ std::size_t transfer(std::error_code& ec, Call call) noexcept {
     for (;;) {
         const ssize_t n = call();
         if (n >= 0) {
-            ec.clear();
+            no_error(ec);
             return static_cast<std::size_t>(n);
         }
         if (errno != EINTR) {
@@ -163,7 +164,7 @@ handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_co
     }
 #if PORTSOCK_HAVE_ACCEPT4
     (void)listener_nonblocking;
-    ec.clear();
+    no_error(ec);
 #else
     // BSD-derived systems pass O_NONBLOCK (and SO_NOSIGPIPE, which is a
     // socket option copied from the listener) on to the accepted socket.

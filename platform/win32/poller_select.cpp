@@ -155,8 +155,8 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
 }
 
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        clock::time_point deadline, std::error_code& ec) noexcept {
-    for (;;) {
+                        const wait_limit& limit, std::error_code& ec) noexcept {
+    for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
         p->read.clear();
         p->write.clear();
         p->except.clear();
@@ -168,11 +168,8 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
         }
         timeval tv{};
         timeval* timeout = nullptr;
-        if (deadline != clock::time_point::max()) {
-            const auto left = deadline - clock::now();
-            auto us = left <= clock::duration::zero()
-                          ? 0
-                          : std::chrono::ceil<std::chrono::microseconds>(left).count();
+        if (wait_ns >= 0) {
+            auto us = (wait_ns + 999) / 1000;
             if (us > 1000000000LL) us = 1000000000LL;  // a long wait goes in slices
             tv.tv_sec = static_cast<long>(us / 1000000);
             tv.tv_usec = static_cast<long>(us % 1000000);
@@ -183,7 +180,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             ec = last_error();
             return 0;
         }
-        ec.clear();
+        no_error(ec);
         bool woken = false;
         if (p->read.contains(p->wake_in)) {
             char bytes[64];
@@ -204,10 +201,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             k = k + 1 < size ? k + 1 : 0;
         }
         p->next = k;
-        const bool timed_out = timeout != nullptr && clock::now() >= deadline;
-        if (count > 0 || woken || timed_out || (timeout != nullptr && tv.tv_sec == 0 && tv.tv_usec == 0)) {
-            return count;
-        }
+        if (count > 0 || woken || limit.over(wait_ns)) return count;
     }
 }
 
