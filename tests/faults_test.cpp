@@ -13,6 +13,7 @@
 #include <vector>
 
 using testsupport::loopback4;
+using testsupport::read_all;
 namespace ps = portsock;
 namespace fault = portsock::fault;
 
@@ -24,22 +25,24 @@ protected:
     void TearDown() override { fault::clear(); }
 };
 
-void inject(fault::call c, const ps::socket& s, std::errc error, unsigned times = 1) {
+// A rule for calls on one socket: fail them with `error`, or (no error)
+// let them move at most `limit` bytes; `times` calls in a row.
+void add_rule(fault::call c, const ps::socket& s, std::errc error, std::size_t limit, unsigned times) {
     fault::rule r;
     r.target = c;
     r.handle = s.native_handle();
     r.error = error;
+    r.limit = limit;
     r.times = times;
     ASSERT_TRUE(fault::inject(r));
 }
 
+void inject(fault::call c, const ps::socket& s, std::errc error, unsigned times = 1) {
+    add_rule(c, s, error, fault::no_limit, times);
+}
+
 void shorten(fault::call c, const ps::socket& s, std::size_t limit, unsigned times = 1) {
-    fault::rule r;
-    r.target = c;
-    r.handle = s.native_handle();
-    r.limit = limit;
-    r.times = times;
-    ASSERT_TRUE(fault::inject(r));
+    add_rule(c, s, std::errc{}, limit, times);
 }
 
 std::string payload(std::size_t size) {
@@ -48,18 +51,22 @@ std::string payload(std::size_t size) {
     return data;
 }
 
-// Reads until the peer closes.
-std::string read_all(ps::socket& s) {
-    std::string data;
-    char buffer[4096];
-    std::error_code ec;
-    for (;;) {
-        const std::size_t n = s.recv_into(buffer, sizeof buffer, ec);
-        EXPECT_OK(ec);
-        if (ec || n == 0) return data;
-        data.append(buffer, n);
+#if PORTSOCK_HAS_EXCEPTIONS
+// Expects `call` to throw a socket_error with code `expected` whose message
+// starts with `where`; returns the bytes it says were transferred.
+template <class Call>
+std::size_t expect_socket_error(Call call, std::errc expected, const std::string& where) {
+    try {
+        call();
+        ADD_FAILURE() << "no exception; expected " << where;
+    } catch (const ps::socket_error& e) {
+        EXPECT_EQ(e.code(), expected);
+        EXPECT_EQ(std::string(e.what()).rfind(where, 0), 0u) << e.what();
+        return e.transferred();
     }
+    return 0;
 }
+#endif
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -132,15 +139,8 @@ TEST_F(Faults, SendallExceptionCarriesTheBytesSent) {
     inject(fault::call::send, client, std::errc::broken_pipe);
     const std::string data = payload(5000);
     std::error_code ec;
-    const std::string peer = client.getpeername(ec).to_string();
-    try {
-        client.sendall(data);
-        ADD_FAILURE() << "sendall did not throw";
-    } catch (const ps::socket_error& e) {
-        EXPECT_EQ(e.transferred(), 2000u);
-        EXPECT_EQ(e.code(), std::errc::broken_pipe);
-        EXPECT_NE(std::string(e.what()).find("sendall to " + peer), std::string::npos) << e.what();
-    }
+    const std::string where = "sendall to " + client.getpeername(ec).to_string() + ": ";
+    EXPECT_EQ(expect_socket_error([&, &c = client] { c.sendall(data); }, std::errc::broken_pipe, where), 2000u);
 }
 #endif
 
@@ -231,13 +231,7 @@ TEST_F(Faults, AcceptOutOfDescriptorsIsACleanErrorAndTheConnectionWaits) {
 #if PORTSOCK_HAS_EXCEPTIONS
     inject(fault::call::accept, server, std::errc::too_many_files_open);
     const std::string where = "accept on " + server.getsockname(ec).to_string() + ": ";
-    try {
-        server.accept();
-        ADD_FAILURE() << "accept did not throw";
-    } catch (const ps::socket_error& e) {
-        EXPECT_EQ(e.code(), std::errc::too_many_files_open);
-        EXPECT_EQ(std::string(e.what()).rfind(where, 0), 0u) << e.what();
-    }
+    expect_socket_error([&] { server.accept(); }, std::errc::too_many_files_open, where);
 #endif
 }
 
@@ -282,13 +276,7 @@ TEST_F(Faults, NoBufferSpaceFromSendIsReportedAsThatError) {
 #if PORTSOCK_HAS_EXCEPTIONS
     inject(fault::call::send, client, std::errc::no_buffer_space);
     const std::string where = "send to " + client.getpeername(ec).to_string() + ": ";
-    try {
-        client.send("z", 1);
-        ADD_FAILURE() << "send did not throw";
-    } catch (const ps::socket_error& e) {
-        EXPECT_EQ(e.code(), std::errc::no_buffer_space);
-        EXPECT_EQ(std::string(e.what()).rfind(where, 0), 0u) << e.what();
-    }
+    expect_socket_error([&, &c = client] { c.send("z", 1); }, std::errc::no_buffer_space, where);
 #endif
 }
 

@@ -11,24 +11,12 @@
 
 using testsupport::loopback4;
 using testsupport::loopback6;
+using testsupport::read_all;
 namespace ps = portsock;
 
 namespace {
 
 constexpr std::string_view thank_you = "Thank you for connecting with the socket";
-
-// Reads until end of stream.
-std::string read_all(ps::socket& s) {
-    std::string data;
-    char buffer[4096];
-    std::error_code ec;
-    for (;;) {
-        const std::size_t n = s.recv_into(buffer, sizeof buffer, ec);
-        EXPECT_OK(ec);
-        if (ec || n == 0) return data;
-        data.append(buffer, n);
-    }
-}
 
 void exchange_over(ps::family f) {
     std::error_code ec;

@@ -87,6 +87,19 @@ inline portsock::socket listener(portsock::family f = portsock::family::inet) {
     return s;
 }
 
+/// Everything the socket receives until the peer closes (errors fail the test).
+inline std::string read_all(portsock::socket& s) {
+    std::string data;
+    char buffer[4096];
+    std::error_code ec;
+    for (;;) {
+        const std::size_t n = s.recv_into(buffer, sizeof buffer, ec);
+        EXPECT_FALSE(ec) << ec.message();
+        if (ec || n == 0) return data;
+        data.append(buffer, n);
+    }
+}
+
 /// Two connected TCP sockets over loopback: {client, server side}.
 inline std::pair<portsock::socket, portsock::socket> tcp_pair(portsock::family f = portsock::family::inet) {
     std::error_code ec;
