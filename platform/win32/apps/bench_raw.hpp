@@ -125,7 +125,7 @@ struct raw_net {
         // Windows copies the listener's non-blocking mode: the accepted
         // socket starts blocking, as on POSIX.
         u_long off = 0;
-        ::ioctlsocket(fd, FIONBIO, &off);
+        ::ioctlsocket(fd, static_cast<long>(FIONBIO), &off);  // the cast is the API's
         no_delay(fd);
         return true;
     }
@@ -138,7 +138,7 @@ struct raw_net {
 
     static void set_nonblocking(sock& s) {
         u_long on = 1;
-        ::ioctlsocket(s.fd, FIONBIO, &on);
+        ::ioctlsocket(s.fd, static_cast<long>(FIONBIO), &on);
     }
     static void close(sock& s) { s = sock(); }
     static void shutdown_write(sock& s) { ::shutdown(s.fd, SD_SEND); }
