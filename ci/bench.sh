@@ -171,13 +171,5 @@ echo "$table"
 echo "$table" > "$out/bench.md"
 
 if [ "$update" = yes ]; then
-    python3 - "$table" <<'PY'
-import re, sys
-text = open("README.md").read()
-begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
-new = begin + "\n" + sys.argv[1] + "\n" + end
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda m: new, text, flags=re.S)
-open("README.md", "w").write(text)
-PY
-    echo "README.md updated"
+    echo "$table" | python3 ci/readme-section.py bench
 fi
