@@ -7,6 +7,25 @@
 #include <utility>
 
 namespace portsock {
+namespace {
+
+// A wait with a timeout: checked, then turned into a limit that reads the
+// clock once (not at all for 0).
+PORTSOCK_OUT_OF_LINE std::size_t wait_for(sys::poller_state* p, poll_event* out, std::size_t capacity,
+                                          double timeout, std::error_code& ec) noexcept {
+    if (!(timeout >= 0) || !std::isfinite(timeout)) {
+        ec = error::bad_timeout;
+        return 0;
+    }
+    const double seconds = timeout < 1e9 ? timeout : 1e9;
+    sys::wait_limit limit;
+    limit.first_ns = static_cast<std::int64_t>(seconds * 1e9);
+    limit.deadline = limit.first_ns == 0 ? sys::clock::time_point::min()
+                                         : sys::clock::now() + std::chrono::nanoseconds(limit.first_ns);
+    return sys::poller_wait(p, out, capacity, limit, ec);
+}
+
+}  // namespace
 
 poller::poller(poller&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
 
@@ -54,18 +73,9 @@ std::size_t poller::wait(poll_event* out, std::size_t capacity, std::optional<do
         ec = error::empty_buffer;
         return 0;
     }
-    sys::wait_limit limit;  // no limit: the clock is never read
-    if (timeout) {
-        if (!(*timeout >= 0) || !std::isfinite(*timeout)) {
-            ec = error::bad_timeout;
-            return 0;
-        }
-        const double seconds = *timeout < 1e9 ? *timeout : 1e9;
-        limit.first_ns = static_cast<std::int64_t>(seconds * 1e9);
-        limit.deadline = limit.first_ns == 0 ? sys::clock::time_point::min()
-                                             : sys::clock::now() + std::chrono::nanoseconds(limit.first_ns);
-    }
-    return sys::poller_wait(state_, out, capacity, limit, ec);
+    // No limit: the clock is never read, and this is a jump to the backend.
+    if (!timeout) return sys::poller_wait(state_, out, capacity, sys::wait_limit{}, ec);
+    return wait_for(state_, out, capacity, *timeout, ec);
 }
 
 void poller::wake() noexcept {

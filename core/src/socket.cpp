@@ -61,6 +61,23 @@ auto with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction
     }
 }
 
+// The deadline mode of send and recv_into, kept out of line so that the
+// other two modes are a check and a jump to the system call.
+PORTSOCK_OUT_OF_LINE std::size_t send_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+                                                    const void* data, std::size_t size, msg flags,
+                                                    std::error_code& ec) noexcept {
+    return with_deadline(h, timeout_ns, sys::direction::write, ec,
+                         [&](std::error_code& e) { return sys::send(h, data, size, flags, e); });
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t recv_with_deadline(native_handle_type h, std::int64_t timeout_ns, bool stream,
+                                                    void* buffer, std::size_t size, msg flags,
+                                                    std::error_code& ec) noexcept {
+    return with_deadline(h, timeout_ns, sys::direction::read, ec, [&](std::error_code& e) {
+        return stream ? sys::recv(h, buffer, size, flags, e) : sys::recvfrom(h, buffer, size, nullptr, flags, e);
+    });
+}
+
 // Python's address resolution for bind((host, port)) / connect((host, port)):
 // numeric hosts and the special names without asking the resolver, anything
 // else through getaddrinfo for this socket's family.
@@ -242,8 +259,10 @@ std::size_t socket::send(const void* data, std::size_t size, std::error_code& ec
         ec = error::not_open;
         return 0;
     }
-    return with_deadline(handle_, timeout_ns_, sys::direction::write, ec,
-                         [&](std::error_code& e) { return sys::send(handle_, data, size, flags, e); });
+    // Blocking or non-blocking: the system call is all there is to do, and
+    // calling it last lets the compiler jump to it (no frame of our own).
+    if (timeout_ns_ > 0) return send_with_deadline(handle_, timeout_ns_, data, size, flags, ec);
+    return sys::send(handle_, data, size, flags, ec);
 }
 
 std::size_t socket::sendall(const void* data, std::size_t size, std::error_code& ec,
@@ -284,15 +303,12 @@ std::size_t socket::recv_into(void* buffer, std::size_t size, std::error_code& e
         ec = error::empty_buffer;
         return 0;
     }
-    // Datagram sockets go through recvfrom, which detects truncation.
-    if (type_ == portsock::type::stream) {
-        return with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
-            return sys::recv(handle_, buffer, size, flags, e);
-        });
-    }
-    return with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
-        return sys::recvfrom(handle_, buffer, size, nullptr, flags, e);
-    });
+    // Datagram sockets go through recvfrom, which detects truncation. As in
+    // send, the modes without a deadline end in the system call itself.
+    const bool stream = type_ == portsock::type::stream;
+    if (timeout_ns_ > 0) return recv_with_deadline(handle_, timeout_ns_, stream, buffer, size, flags, ec);
+    return stream ? sys::recv(handle_, buffer, size, flags, ec)
+                  : sys::recvfrom(handle_, buffer, size, nullptr, flags, ec);
 }
 
 std::string socket::recv(std::size_t bufsize, std::error_code& ec, msg flags) {
@@ -315,6 +331,7 @@ std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& a
         ec = error::family_mismatch;
         return 0;
     }
+    if (timeout_ns_ <= 0) return sys::sendto(handle_, data, size, address, flags, ec);
     return with_deadline(handle_, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
         return sys::sendto(handle_, data, size, address, flags, e);
     });

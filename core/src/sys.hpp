@@ -35,6 +35,17 @@
 #include <system_error>
 #include <vector>
 
+// A function the compiler must not inline into its caller, so that the
+// caller's common path stays a check and a jump (a compiler's spelling, not
+// a system's).
+#if defined(__GNUC__) || defined(__clang__)
+#define PORTSOCK_OUT_OF_LINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define PORTSOCK_OUT_OF_LINE __declspec(noinline)
+#else
+#define PORTSOCK_OUT_OF_LINE
+#endif
+
 namespace portsock::sys {
 
 using handle = native_handle_type;
@@ -146,7 +157,7 @@ inline int to_milliseconds(std::int64_t ns) noexcept {
     return ms > 2147483647 ? 2147483647 : static_cast<int>(ms);
 }
 /// Fills `out`; returns 0 on timeout or wake. EINTR is retried to the deadline.
-std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, const wait_limit& limit,
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, wait_limit limit,
                         std::error_code& ec) noexcept;
 /// Async-signal-safe on POSIX.
 void poller_wake(poller_state* p) noexcept;

@@ -87,8 +87,18 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
     return {};
 }
 
+// epoll's bits as portsock's events, by shifts rather than four tests (the
+// values are Linux's ABI, checked here).
+static_assert(EPOLLIN == 0x1 && EPOLLOUT == 0x4 && EPOLLERR == 0x8 && EPOLLHUP == 0x10, "epoll's event bits");
+static_assert(static_cast<unsigned>(event::readable) == 1 && static_cast<unsigned>(event::writable) == 2 &&
+                  static_cast<unsigned>(event::hangup) == 4 && static_cast<unsigned>(event::error) == 8,
+              "portsock's event bits");
+inline event from_epoll(std::uint32_t r) noexcept {
+    return static_cast<event>((r & 0x1u) | ((r >> 1) & 0x2u) | ((r >> 2) & 0x4u) | (r & 0x8u));
+}
+
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        const wait_limit& limit, std::error_code& ec) noexcept {
+                        wait_limit limit, std::error_code& ec) noexcept {
     epoll_event events[256];
     const int room = static_cast<int>(capacity < 256 ? capacity : 256);
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
@@ -107,13 +117,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
                 woken = true;
                 continue;
             }
-            event e = event::none;
-            const std::uint32_t r = events[k].events;
-            if ((r & EPOLLIN) != 0) e = e | event::readable;
-            if ((r & EPOLLOUT) != 0) e = e | event::writable;
-            if ((r & EPOLLHUP) != 0) e = e | event::hangup;
-            if ((r & EPOLLERR) != 0) e = e | event::error;
-            out[count++] = {events[k].data.u64, e};
+            out[count++] = {events[k].data.u64, from_epoll(events[k].events)};
         }
         // Nothing ready: a timeout ends the wait only when the deadline is
         // really past (epoll's milliseconds may round), a wake-up at once.

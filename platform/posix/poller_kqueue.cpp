@@ -107,7 +107,7 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
 }
 
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
-                        const wait_limit& limit, std::error_code& ec) noexcept {
+                        wait_limit limit, std::error_code& ec) noexcept {
     struct kevent events[256];
     const int room = static_cast<int>(capacity < 256 ? capacity : 256);
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {

@@ -96,7 +96,7 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
     return {};
 }
 
-std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, const wait_limit& limit,
+std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, wait_limit limit,
                         std::error_code& ec) noexcept {
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
         const int n = ::poll(p->fds.data(), static_cast<nfds_t>(p->fds.size()), to_milliseconds(wait_ns));
