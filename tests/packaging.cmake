@@ -88,11 +88,35 @@ else()
     portsock_skipped_test(consumer_pkg_config "no pkg-config on this machine (Debian: pkgconf)")
 endif()
 
-portsock_consumer_test(add_subdirectory
-    OPTIONS "-DPORTSOCK_SOURCE_DIR=${PROJECT_SOURCE_DIR}" -DBUILD_SHARED_LIBS=ON
-            ${consumer_source_options})
-portsock_consumer_test(fetchcontent
-    OPTIONS "-DFETCHCONTENT_SOURCE_DIR_PORTSOCK=${PROJECT_SOURCE_DIR}" ${consumer_source_options})
+# The two consumers that compile portsock's sources again cost the most
+# (about half a minute each on two cores). They run by default where they
+# show something the other builds do not: not under the sanitizers (the
+# library is the same; dev builds it) and not for the Linux CPUs under qemu
+# (find_package and pkg-config already consume the cross build there).
+# mingw-cross runs them: a DLL under wine is a case of its own.
+set(portsock_source_consumers_default ON)
+set(portsock_source_consumers_why "this build")
+if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=")
+    set(portsock_source_consumers_default OFF)
+    set(portsock_source_consumers_why "a sanitizer build")
+elseif(CMAKE_CROSSCOMPILING AND NOT CMAKE_SYSTEM_NAME STREQUAL "Windows")
+    set(portsock_source_consumers_default OFF)
+    set(portsock_source_consumers_why "a Linux cross build")
+endif()
+option(PORTSOCK_TEST_SOURCE_CONSUMERS
+    "Run the consumer tests that build portsock from source (add_subdirectory, FetchContent)"
+    ${portsock_source_consumers_default})
+if(PORTSOCK_TEST_SOURCE_CONSUMERS)
+    portsock_consumer_test(add_subdirectory
+        OPTIONS "-DPORTSOCK_SOURCE_DIR=${PROJECT_SOURCE_DIR}" -DBUILD_SHARED_LIBS=ON
+                ${consumer_source_options})
+    portsock_consumer_test(fetchcontent
+        OPTIONS "-DFETCHCONTENT_SOURCE_DIR_PORTSOCK=${PROJECT_SOURCE_DIR}" ${consumer_source_options})
+else()
+    foreach(kind IN ITEMS add_subdirectory fetchcontent)
+        portsock_skipped_test(consumer_${kind} "builds portsock again: not run in ${portsock_source_consumers_why} (dev, clang and mingw-cross run it; PORTSOCK_TEST_SOURCE_CONSUMERS=ON runs it here)")
+    endforeach()
+endif()
 
 # The hosted CI matrix, read with a YAML parser.
 find_program(PORTSOCK_HOST_PYTHON3 NAMES python3 python DOC "python3, for workflow_check")

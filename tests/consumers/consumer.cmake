@@ -13,8 +13,9 @@ set(portsock_consumer_dir ${CMAKE_CURRENT_LIST_DIR})
 function(portsock_consumer)
     add_executable(consumer ${portsock_consumer_dir}/consumer.cpp)
     target_link_libraries(consumer PRIVATE ${ARGN})
+    # Judged by its exit status (the emulators pass it on), which also shows
+    # how it failed: a crash is not hidden behind "expected output not found".
     add_test(NAME consumer COMMAND consumer)
-    set_tests_properties(consumer PROPERTIES PASS_REGULAR_EXPRESSION "hello from portsock")
 endfunction()
 
 # portsock's own tests and apps are for portsock's developers: a project that
