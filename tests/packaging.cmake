@@ -30,12 +30,19 @@ set(consumers_prefix ${consumers_bin}/prefix)
 
 # What every consumer build inherits from this one.
 set(consumer_options "-DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}")
-foreach(var IN ITEMS CMAKE_TOOLCHAIN_FILE CMAKE_CXX_COMPILER CMAKE_CXX_STANDARD CMAKE_CXX_FLAGS
-                     CMAKE_EXE_LINKER_FLAGS CMAKE_SHARED_LINKER_FLAGS)
+foreach(var IN ITEMS CMAKE_TOOLCHAIN_FILE CMAKE_SYSROOT CMAKE_CXX_COMPILER CMAKE_CXX_STANDARD
+                     CMAKE_CXX_FLAGS CMAKE_EXE_LINKER_FLAGS CMAKE_SHARED_LINKER_FLAGS)
     if(NOT "${${var}}" STREQUAL "")
         list(APPEND consumer_options "-D${var}=${${var}}")
     endif()
 endforeach()
+# The emulator, when it was given as a cache variable rather than by the
+# toolchain file (a CMakeUserPresets.json for an SDK, see README): a list,
+# so it travels with '|' between its words (tests/consumers/consumer.cmake).
+if(CMAKE_CROSSCOMPILING_EMULATOR)
+    string(REPLACE ";" "|" consumer_emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
+    list(APPEND consumer_options "-DPORTSOCK_CONSUMER_EMULATOR=${consumer_emulator}")
+endif()
 # ...and the builds that compile portsock's sources again, its options.
 set(consumer_source_options
     "-DPORTSOCK_EXCEPTIONS=${PORTSOCK_EXCEPTIONS}"

@@ -9,6 +9,11 @@ if(NOT CMAKE_CXX_STANDARD)
 endif()
 set(CMAKE_RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bin)
 set(portsock_consumer_dir ${CMAKE_CURRENT_LIST_DIR})
+# The emulator of the build that runs this test, if its toolchain file did
+# not already set one (tests/packaging.cmake passes it with '|' for ';').
+if(PORTSOCK_CONSUMER_EMULATOR AND NOT CMAKE_CROSSCOMPILING_EMULATOR)
+    string(REPLACE "|" ";" CMAKE_CROSSCOMPILING_EMULATOR "${PORTSOCK_CONSUMER_EMULATOR}")
+endif()
 
 function(portsock_consumer)
     add_executable(consumer ${portsock_consumer_dir}/consumer.cpp)
