@@ -2,6 +2,7 @@
 // platform/posix/socket.cpp: the same functions in the same order.
 #include "address.hpp"
 #include "error.hpp"
+#include "fault_hooks.hpp"
 #include "sys.hpp"
 
 #include <winsock2.h>
@@ -78,8 +79,8 @@ handle open(family f, type t, int proto, std::error_code& ec) noexcept {
     if (ec) return invalid_native_handle;
     // Not inheritable from the start; overlapped so that completion ports
     // can be used with it.
-    SOCKET s = ::WSASocketW(native_family(f), native_type(t), proto, nullptr, 0,
-                            WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    SOCKET s = PORTSOCK_SYS(WSASocketW)(native_family(f), native_type(t), proto, nullptr, 0,
+                                        WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET && ::WSAGetLastError() == WSAEINVAL) {
         // Systems before Windows 7 SP1 lack the flag: clear inheritance after.
         s = ::WSASocketW(native_family(f), native_type(t), proto, nullptr, 0, WSA_FLAG_OVERLAPPED);
@@ -140,7 +141,7 @@ handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_co
     SOCKET s;
     for (;;) {
         a.size = sizeof a.storage;
-        s = ::accept(native(h), a.get(), &a.size);
+        s = PORTSOCK_SYS(accept)(native(h), a.get(), &a.size);
         if (s != INVALID_SOCKET) break;
         // A connection reset while queued is skipped (POSIX: ECONNABORTED).
         if (::WSAGetLastError() != WSAECONNRESET) {
@@ -163,7 +164,7 @@ handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_co
 std::error_code connect(handle h, const endpoint& address) noexcept {
     native_address a;
     if (std::error_code ec = to_native(address, a)) return ec;
-    if (::connect(native(h), a.get(), a.size) == SOCKET_ERROR) return last_error();
+    if (PORTSOCK_SYS(connect)(native(h), a.get(), a.size) == SOCKET_ERROR) return last_error();
     return {};
 }
 
@@ -187,7 +188,7 @@ std::error_code shutdown(handle h, shut how) noexcept {
 
 std::size_t send(handle h, const void* data, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
-    const int n = ::send(native(h), static_cast<const char*>(data), clamp(size), native_flags(flags));
+    const int n = PORTSOCK_SYS(send)(native(h), static_cast<const char*>(data), clamp(size), native_flags(flags));
     if (n == SOCKET_ERROR) {
         ec = last_error();
         return 0;
@@ -198,7 +199,7 @@ std::size_t send(handle h, const void* data, std::size_t size, msg flags,
 
 std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
-    const int n = ::recv(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags));
+    const int n = PORTSOCK_SYS(recv)(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags));
     if (n == SOCKET_ERROR) {
         ec = last_error();
         return 0;
@@ -212,8 +213,8 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
     native_address a;
     ec = to_native(to, a);
     if (ec) return 0;
-    const int n = ::sendto(native(h), static_cast<const char*>(data), clamp(size), native_flags(flags),
-                           a.get(), a.size);
+    const int n = PORTSOCK_SYS(sendto)(native(h), static_cast<const char*>(data), clamp(size),
+                                       native_flags(flags), a.get(), a.size);
     if (n == SOCKET_ERROR) {
         ec = last_error();
         return 0;
@@ -225,8 +226,8 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept {
     native_address a;
-    int n = ::recvfrom(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags),
-                       from ? a.get() : nullptr, from ? &a.size : nullptr);
+    int n = PORTSOCK_SYS(recvfrom)(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags),
+                                   from ? a.get() : nullptr, from ? &a.size : nullptr);
     if (n == SOCKET_ERROR) {
         ec = last_error();
         // WSAEMSGSIZE: the datagram was longer than the buffer, which holds
@@ -261,8 +262,8 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
             tv.tv_usec = static_cast<long>(us % 1000000);
             timeout = &tv;
         }
-        const int n = ::select(0, dir == direction::read ? &ready : nullptr,
-                               dir == direction::write ? &ready : nullptr, &failed, timeout);
+        const int n = PORTSOCK_SYS(select)(0, dir == direction::read ? &ready : nullptr,
+                                           dir == direction::write ? &ready : nullptr, &failed, timeout);
         if (n == SOCKET_ERROR) return last_error();
         if (n > 0) return {};  // ready, or an error that the next call reports
     }

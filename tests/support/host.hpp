@@ -15,6 +15,15 @@ bool running_under_wine();
 /// FD_CLOEXEC; Windows: HANDLE_FLAG_INHERIT set).
 bool inheritable(portsock::native_handle_type handle);
 
+/// True where a signal can interrupt a blocking call (POSIX: EINTR, which
+/// portsock retries); Winsock calls are never interrupted.
+bool calls_can_be_interrupted();
+
+/// True where a call that receives part of a datagram says how much it
+/// received (POSIX recvmsg with MSG_TRUNC); Winsock says only that the
+/// buffer it was given is full (WSAEMSGSIZE).
+bool truncation_reports_the_count();
+
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.
 std::size_t open_handle_count();

@@ -14,6 +14,10 @@ bool inheritable(portsock::native_handle_type handle) {
     return flags >= 0 && (flags & FD_CLOEXEC) == 0;
 }
 
+bool calls_can_be_interrupted() { return true; }
+
+bool truncation_reports_the_count() { return true; }
+
 std::size_t open_handle_count() {
     // /proc/self/fd where there is one (its own descriptor is not counted),
     // else every descriptor number up to the limit is asked.

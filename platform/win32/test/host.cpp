@@ -17,6 +17,10 @@ bool inheritable(portsock::native_handle_type handle) {
     return ::GetHandleInformation(reinterpret_cast<HANDLE>(handle), &flags) && (flags & HANDLE_FLAG_INHERIT) != 0;
 }
 
+bool calls_can_be_interrupted() { return false; }
+
+bool truncation_reports_the_count() { return false; }
+
 std::size_t open_handle_count() {
     DWORD count = 0;
     if (::GetProcessHandleCount(::GetCurrentProcess(), &count) && count > 0) return count;
