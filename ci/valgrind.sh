@@ -21,6 +21,11 @@ else
     for exe in build/dev/tests/*_test; do names+=("$(basename "$exe")"); done
 fi
 
+# Left out: a test whose assertion is about timing, not memory. It counts how
+# often echo-server announces a pause while the test closes 60 connections;
+# under valgrind the test closes them 20-50 times slower, one per wake-up.
+export GTEST_FILTER="-Echo.OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers"
+
 logs=build/dev/valgrind
 mkdir -p "$logs"
 start=$(date +%s)
