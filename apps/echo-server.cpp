@@ -8,7 +8,8 @@
 // not read stops being read from (back-pressure, no unbounded buffering).
 // A client's half-close is passed on once its data is echoed. When accept
 // runs out of descriptors, accepting pauses (1 s, or until a connection
-// closes) instead of spinning. Ctrl-C / SIGTERM stop it cleanly.
+// closes) instead of spinning, and says so once per shortage. Ctrl-C /
+// SIGTERM stop it cleanly.
 #include "app.hpp"
 
 #include <chrono>
@@ -42,7 +43,15 @@ public:
         std::error_code ec;
         for (;;) {
             auto [sock, peer] = listener.accept(ec);
-            if (portsock::would_block(ec)) return;
+            if (portsock::would_block(ec)) {
+                if (announced_) {  // the backlog is drained: the shortage is over
+                    app::fail(program, "descriptors to spare again after " + std::to_string(pauses_) +
+                                           " pauses: accepting resumed");
+                    announced_ = false;
+                    pauses_ = 0;
+                }
+                return;
+            }
             if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
                 ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory) {
                 pause(listener);
@@ -157,6 +166,11 @@ private:
         paused_ = true;
         closed_since_pause_ = false;
         resume_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        // Said once per shortage: while connections wait in the backlog, each
+        // close lets one in and the next accept pauses again (counted).
+        ++pauses_;
+        if (announced_) return;
+        announced_ = true;
         app::fail(program, "out of descriptors with " + std::to_string(open_) +
                                " connections open: accepting paused");
     }
@@ -167,6 +181,8 @@ private:
     std::size_t open_ = 0;
     bool paused_ = false;
     bool closed_since_pause_ = false;
+    bool announced_ = false;  // the current shortage has been reported
+    std::size_t pauses_ = 0;  // in the current shortage
     std::chrono::steady_clock::time_point resume_at_;
     char datagram_[65536];
 };
