@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance record: every sockbench workload run through portsock
 # (client and server) and through raw system calls (sockbench --raw against
-# sockbench serve-raw), interleaved A B A B ... in one run, with the server
+# sockbench serve-raw), interleaved A B B A ... in one run, with the server
 # pinned to one CPU and the client to another. Prints a Markdown table of
 # medians and portsock/raw ratios, then the user-space instructions per echoed
 # message (valgrind --tool=callgrind: stable on a noisy machine) for the
@@ -71,7 +71,7 @@ start_server() {
 run_pair() {
     local label=$1 kind=$2
     shift 2
-    for impl in portsock raw; do
+    for impl in $order; do
         if [ "$impl" = portsock ]; then start_server serve "$kind"; else start_server serve-raw "$kind"; fi
         local flag=""
         [ "$impl" = raw ] && flag=--raw
@@ -84,6 +84,9 @@ run_pair() {
 echo "ci/bench.sh: $rounds rounds of ${seconds} s per workload and implementation (server on CPU $server_cpu, client on CPU $client_cpu)"
 for round in $(seq 1 "$rounds"); do
     echo "  round $round of $rounds"
+    # A B in odd rounds, B A in even ones: whatever favours the first (or the
+    # second) run of a pair falls on both sides alike.
+    if [ $(( round % 2 )) -eq 1 ]; then order="portsock raw"; else order="raw portsock"; fi
     run_pair "thankyou, 1 client" thankyou thankyou --clients 1
     run_pair "thankyou, 4 clients" thankyou thankyou --clients 4
     run_pair "pingpong, 32 B" echo pingpong --size 32
