@@ -44,12 +44,7 @@ public:
         for (;;) {
             auto [sock, peer] = listener.accept(ec);
             if (portsock::would_block(ec)) {
-                if (announced_) {  // the backlog is drained: the shortage is over
-                    app::fail(program, "descriptors to spare again after " + std::to_string(pauses_) +
-                                           " pauses: accepting resumed");
-                    announced_ = false;
-                    pauses_ = 0;
-                }
+                end_shortage("descriptors to spare again");  // the backlog is drained
                 return;
             }
             if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
@@ -133,6 +128,14 @@ public:
 
     std::optional<double> wait_limit() const { return paused_ ? std::optional<double>(0.1) : std::nullopt; }
 
+    /// Says how many pauses a descriptor shortage took, when it ends (the
+    /// backlog drained) or when the server stops during one.
+    void end_shortage(const char* how) {
+        if (pauses_ == 0) return;
+        app::fail(program, std::string(how) + " after " + std::to_string(pauses_) + " pauses");
+        pauses_ = 0;
+    }
+
     void close_all() {
         for (std::size_t slot = 0; slot < connections_.size(); ++slot) {
             if (connections_[slot]) close(slot);
@@ -168,9 +171,7 @@ private:
         resume_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
         // Said once per shortage: while connections wait in the backlog, each
         // close lets one in and the next accept pauses again (counted).
-        ++pauses_;
-        if (announced_) return;
-        announced_ = true;
+        if (pauses_++ > 0) return;
         app::fail(program, "out of descriptors with " + std::to_string(open_) +
                                " connections open: accepting paused");
     }
@@ -181,8 +182,7 @@ private:
     std::size_t open_ = 0;
     bool paused_ = false;
     bool closed_since_pause_ = false;
-    bool announced_ = false;  // the current shortage has been reported
-    std::size_t pauses_ = 0;  // in the current shortage
+    std::size_t pauses_ = 0;  // in the current shortage (said at the first)
     std::chrono::steady_clock::time_point resume_at_;
     char datagram_[65536];
 };
@@ -254,6 +254,7 @@ int main(int argc, char** argv) {
         }
         if (tcp) s.maybe_resume(listener);
     }
+    s.end_shortage("stopping in a descriptor shortage");
     s.close_all();
     return app::ok;
 }
