@@ -120,13 +120,9 @@ TEST(SockbenchUsage, UnknownWorkloadIsAUsageError) {
 }
 
 TEST(SockbenchUsage, NobodyListeningIsAOneLineErrorNamingTheEndpoint) {
-    // A port that was free a moment ago: bound, read back, closed.
     std::error_code ec;
-    portsock::socket probe;
-    probe.open(portsock::family::inet, portsock::type::stream, 0, ec);
-    probe.bind(testsupport::loopback4(), ec);
-    const std::string port = std::to_string(probe.getsockname(ec).port());
-    probe.close(ec);
+    portsock::socket holder = testsupport::refusing_port();  // ours while the test runs
+    const std::string port = std::to_string(holder.getsockname(ec).port());
     ASSERT_OK(ec);
     const run_result r = run_client({"pingpong", "--count", "1"}, port, false);
     EXPECT_EQ(r.status, 1);

@@ -87,6 +87,18 @@ inline portsock::socket listener(portsock::family f = portsock::family::inet) {
     return s;
 }
 
+/// A TCP socket bound to a loopback port but not listening: while it lives
+/// the port is ours and every connection to it is refused. Read the port
+/// back with getsockname().
+inline portsock::socket refusing_port() {
+    std::error_code ec;
+    portsock::socket s;
+    s.open(portsock::family::inet, portsock::type::stream, 0, ec);
+    s.bind(loopback4(), ec);
+    EXPECT_FALSE(ec) << "bind: " << ec.message();
+    return s;
+}
+
 /// Everything the socket receives until the peer closes (errors fail the test).
 inline std::string read_all(portsock::socket& s) {
     std::string data;
