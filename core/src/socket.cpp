@@ -62,7 +62,9 @@ auto with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction
 }
 
 // The deadline mode of send and recv_into, kept out of line so that the
-// other two modes are a check and a jump to the system call.
+// other two modes are a check and a jump to the system call. (Done with
+// explicit arguments: a lambda capturing them, as with_deadline takes, makes
+// the compiler store them before it knows the mode.)
 PORTSOCK_OUT_OF_LINE std::size_t send_with_deadline(native_handle_type h, std::int64_t timeout_ns,
                                                     const void* data, std::size_t size, msg flags,
                                                     std::error_code& ec) noexcept {
@@ -331,7 +333,6 @@ std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& a
         ec = error::family_mismatch;
         return 0;
     }
-    if (timeout_ns_ <= 0) return sys::sendto(handle_, data, size, address, flags, ec);
     return with_deadline(handle_, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
         return sys::sendto(handle_, data, size, address, flags, e);
     });
