@@ -29,6 +29,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -154,7 +155,8 @@ struct wait_limit {
 inline int to_milliseconds(std::int64_t ns) noexcept {
     if (ns < 0) return -1;
     const std::int64_t ms = (ns + 999999) / 1000000;
-    return ms > 2147483647 ? 2147483647 : static_cast<int>(ms);
+    constexpr std::int64_t most = std::numeric_limits<int>::max();
+    return ms > most ? static_cast<int>(most) : static_cast<int>(ms);
 }
 /// Fills `out`; returns 0 on timeout or wake. EINTR is retried to the deadline.
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, wait_limit limit,

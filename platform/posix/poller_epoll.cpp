@@ -7,8 +7,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <climits>
 #include <new>
 
 namespace portsock::sys {

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <new>
 #include <unordered_set>
 

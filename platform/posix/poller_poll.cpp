@@ -7,8 +7,6 @@
 
 #include <poll.h>
 
-#include <chrono>
-#include <climits>
 #include <new>
 #include <vector>
 

@@ -10,7 +10,6 @@
 #include <winsock2.h>
 #include <windows.h>
 
-#include <chrono>
 #include <cstring>
 #include <new>
 #include <vector>
