@@ -39,8 +39,12 @@ results="$out/results.jsonl"
 cpus=$(nproc)
 server_cpu=0
 client_cpu=$(( cpus > 1 ? 1 : 0 ))
-pin() { local cpu=$1; shift; if command -v taskset >/dev/null; then taskset -c "$cpu" "$@"; else "$@"; fi; }
-pin_exec() { local cpu=$1; shift; if command -v taskset >/dev/null; then exec taskset -c "$cpu" "$@"; else exec "$@"; fi; }
+server_pin=()
+client_pin=()
+if command -v taskset >/dev/null; then
+    server_pin=(taskset -c "$server_cpu")
+    client_pin=(taskset -c "$client_cpu")
+fi
 
 server_pid=""
 stop_server() {
@@ -52,13 +56,14 @@ stop_server() {
 }
 trap stop_server EXIT
 
-# start_server serve|serve-raw KIND: starts it on a free port; sets $port.
+# start_server COMMAND...: starts a server (`sockbench serve... --port 0`,
+# perhaps under taskset or valgrind) and reads the port it prints into $port.
 start_server() {
     local fifo="$out/server.out"
     rm -f "$fifo"
     mkfifo "$fifo"
     # exec: $! is then the server itself, which the TERM must reach.
-    (pin_exec "$server_cpu" "$bench" "$1" "$2" --host 127.0.0.1 --port 0 > "$fifo") &
+    (exec "$@" > "$fifo") &
     server_pid=$!
     local line
     read -r line < "$fifo"
@@ -72,10 +77,10 @@ run_pair() {
     local label=$1 kind=$2
     shift 2
     for impl in $order; do
-        if [ "$impl" = portsock ]; then start_server serve "$kind"; else start_server serve-raw "$kind"; fi
-        local flag=""
-        [ "$impl" = raw ] && flag=--raw
-        pin "$client_cpu" "$bench" "$@" --host 127.0.0.1 --port "$port" --seconds "$seconds" --json $flag |
+        local mode=serve flag=""
+        [ "$impl" = raw ] && mode=serve-raw flag=--raw
+        start_server "${server_pin[@]}" "$bench" "$mode" "$kind" --host 127.0.0.1 --port 0
+        "${client_pin[@]}" "$bench" "$@" --host 127.0.0.1 --port "$port" --seconds "$seconds" --json $flag |
             sed "s/^{/{\"label\": \"$label\", /" >> "$results"
         stop_server
     done
@@ -106,15 +111,8 @@ if command -v valgrind >/dev/null; then
     n2=12000
     count_server() {  # $1 serve|serve-raw, $2 round trips: prints instructions
         local file="$out/callgrind.$1.$2"
-        local fifo="$out/server.out"
-        rm -f "$fifo" "$file"
-        mkfifo "$fifo"
-        (exec valgrind --tool=callgrind --callgrind-out-file="$file" "$bench" "$1" echo --host 127.0.0.1 --port 0 > "$fifo" 2>/dev/null) &
-        server_pid=$!
-        local line
-        read -r line < "$fifo"
-        port=${line##*:}
-        port=${port%% *}
+        rm -f "$file"
+        start_server valgrind -q --tool=callgrind --callgrind-out-file="$file" "$bench" "$1" echo --host 127.0.0.1 --port 0
         "$bench" pingpong --raw --host 127.0.0.1 --port "$port" --count "$2" --size 32 >/dev/null
         stop_server
         awk '/^(summary|totals):/ { print $2; exit }' "$file"
