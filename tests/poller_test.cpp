@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace ps = portsock;
 using clock_type = std::chrono::steady_clock;
@@ -125,6 +127,50 @@ TEST(Poller, WakeEndsAWaitFromAnotherThread) {
     EXPECT_LT(std::chrono::duration<double>(clock_type::now() - start).count(), 20.0);
     // A wake-up is used up by the wait it ends.
     EXPECT_EQ(p.wait(ready, 0.0, ec), 0u);
+}
+
+TEST(Poller, AWakeUpAmongReadySocketsHidesNoneOfThem) {
+    // The wake-up and three readable sockets come back from one system call;
+    // the wait reports the three (whatever place the wake-up took among
+    // them), and uses the wake-up up.
+    std::vector<std::pair<ps::socket, ps::socket>> pairs;
+    ps::poller p = open_poller();
+    std::error_code ec;
+    for (std::uint64_t tag = 1; tag <= 3; ++tag) {
+        pairs.push_back(testsupport::tcp_pair());
+        p.add(pairs.back().second, ps::event::readable, tag, ec);
+        ASSERT_OK(ec);
+        pairs.back().first.sendall("x", 1, ec);
+        ASSERT_OK(ec);
+    }
+    for (auto& pair : pairs) {  // until each byte has arrived (a blocking peek)
+        char byte;
+        EXPECT_EQ(pair.second.recv_into(&byte, 1, ec, ps::msg::peek), 1u);
+        ASSERT_OK(ec);
+    }
+    p.wake();
+    std::array<ps::poll_event, 8> ready;
+    ASSERT_EQ(p.wait(ready, 20.0, ec), 3u);
+    EXPECT_OK(ec);
+    std::uint64_t tags = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+        EXPECT_EQ(ready[k].events, ps::event::readable);
+        tags |= std::uint64_t{1} << ready[k].tag;
+    }
+    EXPECT_EQ(tags, 0b1110u);
+    EXPECT_EQ(poll_now(p), 3u);  // level-triggered, and no wake-up left over
+}
+
+TEST(Poller, ASuccessfulWaitClearsTheCallersCode) {
+    auto [client, server] = testsupport::tcp_pair();
+    ps::poller p = open_poller();
+    std::error_code ec;
+    p.add(client, ps::event::writable, 1, ec);
+    ASSERT_OK(ec);
+    std::array<ps::poll_event, 4> ready;
+    ec = std::make_error_code(std::errc::timed_out);  // left over from an earlier call
+    EXPECT_EQ(p.wait(ready, 20.0, ec), 1u);
+    EXPECT_EQ(ec, std::error_code{});
 }
 
 TEST(Poller, PeerCloseIsReported) {

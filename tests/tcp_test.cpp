@@ -66,6 +66,19 @@ TEST(Tcp, RecvReturnsStringLikePython) {
     EXPECT_EQ(got, thank_you);
 }
 
+TEST(Tcp, ASuccessfulCallClearsTheCallersCode) {
+    // A program that reuses one error_code: after a failure, the next
+    // successful send and recv_into leave it equal to std::error_code{}.
+    auto [client, server] = testsupport::tcp_pair();
+    std::error_code ec = std::make_error_code(std::errc::connection_reset);
+    EXPECT_EQ(client.send("ab", 2, ec), 2u);
+    EXPECT_EQ(ec, std::error_code{});
+    char buffer[2];
+    ec = std::make_error_code(std::errc::timed_out);
+    EXPECT_EQ(server.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 2u);
+    EXPECT_EQ(ec, std::error_code{});
+}
+
 TEST(Tcp, SendallOfManyMegabytesArrivesIntact) {
     auto [client, server] = testsupport::tcp_pair();
     constexpr std::size_t size = 32u << 20;

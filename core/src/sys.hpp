@@ -52,12 +52,13 @@ namespace portsock::sys {
 using handle = native_handle_type;
 using clock = std::chrono::steady_clock;
 
-/// Clears `ec` on the data path. std::error_code's own clear() calls
-/// std::system_category(), an out-of-line function of the C++ runtime, on
-/// every call; this reads the category once.
+/// Clears `ec` on the data path. A code that holds an error becomes
+/// std::error_code{}; a zero code, as a caller's reused code is after its
+/// first success, is left as it is: one test and no store, where clear()
+/// itself calls std::system_category(), an out-of-line function of the C++
+/// runtime, on every call.
 inline void no_error(std::error_code& ec) noexcept {
-    static const std::error_category& none = std::system_category();
-    ec.assign(0, none);
+    if (ec.value() != 0) ec.clear();
 }
 
 // Opening and closing -----------------------------------------------------------

@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <new>
 
 namespace portsock::sys {
@@ -95,31 +96,43 @@ inline event from_epoll(std::uint32_t r) noexcept {
     return static_cast<event>((r & 0x1u) | ((r >> 1) & 0x2u) | ((r >> 2) & 0x4u) | (r & 0x8u));
 }
 
+// epoll writes its events straight into the caller's array (an epoll_event is
+// no larger than a poll_event), and each becomes a poll_event in place, the
+// last first, so that none is overwritten before it is read: entry k is read
+// from bytes [k * 12, k * 12 + 12) (16 on some machines) and written to
+// [k * 16, k * 16 + 16). No second array, no copy.
+static_assert(sizeof(epoll_event) <= sizeof(poll_event), "an epoll_event fits in a poll_event");
+
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
                         wait_limit limit, std::error_code& ec) noexcept {
-    epoll_event events[256];
-    const int room = static_cast<int>(capacity < 256 ? capacity : 256);
+    // epoll refuses more than INT_MAX / sizeof(epoll_event) at once.
+    const int room = static_cast<int>(capacity < 65536 ? capacity : 65536);
+    auto* bytes = reinterpret_cast<unsigned char*>(out);
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
-        const int n = ::epoll_wait(p->epoll, events, room, to_milliseconds(wait_ns));
+        int n = ::epoll_wait(p->epoll, reinterpret_cast<epoll_event*>(out), room, to_milliseconds(wait_ns));
         if (n < 0) {
             if (errno == EINTR) continue;
             ec = last_error();
             return 0;
         }
-        no_error(ec);
-        std::size_t count = 0;
-        bool woken = false;
-        for (int k = 0; k < n; ++k) {
-            if (events[k].data.u64 == wake_tag) {
-                p->waker.drain();
-                woken = true;
-                continue;
-            }
-            out[count++] = {events[k].data.u64, from_epoll(events[k].events)};
+        int wake_at = -1;
+        for (int k = n - 1; k >= 0; --k) {
+            epoll_event e;
+            std::memcpy(&e, bytes + static_cast<std::size_t>(k) * sizeof e, sizeof e);
+            if (e.data.u64 == wake_tag) wake_at = k;
+            out[k] = {e.data.u64, from_epoll(e.events)};
+        }
+        if (wake_at >= 0) {
+            p->waker.drain();
+            std::memmove(out + wake_at, out + wake_at + 1, static_cast<std::size_t>(n - wake_at - 1) * sizeof *out);
+            --n;
         }
         // Nothing ready: a timeout ends the wait only when the deadline is
         // really past (epoll's milliseconds may round), a wake-up at once.
-        if (count > 0 || woken || limit.over(wait_ns)) return count;
+        if (n > 0 || wake_at >= 0 || limit.over(wait_ns)) {
+            no_error(ec);
+            return static_cast<std::size_t>(n);
+        }
     }
 }
 

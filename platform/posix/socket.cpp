@@ -57,20 +57,29 @@ std::error_code prepare(int fd, bool cloexec_done) noexcept {
     return ec;
 }
 
-// One data transfer call, retried while a signal interrupts it.
+// One data transfer call, retried while a signal interrupts it. The first
+// attempt is the whole common path; a failure goes out of line, so that the
+// common path keeps no registers for a retry (the call's arguments live in
+// `call`, passed by reference).
 template <class Call>
-std::size_t transfer(std::error_code& ec, Call call) noexcept {
-    for (;;) {
+PORTSOCK_OUT_OF_LINE std::size_t transfer_failed(std::error_code& ec, const Call& call) noexcept {
+    while (errno == EINTR) {
         const ssize_t n = call();
         if (n >= 0) {
             no_error(ec);
             return static_cast<std::size_t>(n);
         }
-        if (errno != EINTR) {
-            ec = last_error();
-            return 0;
-        }
     }
+    ec = last_error();
+    return 0;
+}
+
+template <class Call>
+std::size_t transfer(std::error_code& ec, const Call& call) noexcept {
+    const ssize_t n = call();
+    if (n < 0) return transfer_failed(ec, call);
+    no_error(ec);
+    return static_cast<std::size_t>(n);
 }
 
 #if PORTSOCK_HAVE_SOCK_CLOEXEC
@@ -209,13 +218,13 @@ std::error_code shutdown(handle h, shut how) noexcept {
 std::size_t send(handle h, const void* data, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
     const int native = native_flags(flags) | send_flags;
-    return transfer(ec, [&] { return PORTSOCK_SYS(send)(h, data, size, native); });
+    return transfer(ec, [=] { return PORTSOCK_SYS(send)(h, data, size, native); });
 }
 
 std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
                  std::error_code& ec) noexcept {
     const int native = native_flags(flags);
-    return transfer(ec, [&] { return PORTSOCK_SYS(recv)(h, buffer, size, native); });
+    return transfer(ec, [=] { return PORTSOCK_SYS(recv)(h, buffer, size, native); });
 }
 
 std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint& to, msg flags,
