@@ -104,9 +104,9 @@ struct portsock_net {
     }
     static long recvfrom(sock& s, void* buffer, std::size_t size, address& from) {
         std::error_code& ec = last();
-        auto [n, peer] = s.recvfrom_into(buffer, size, ec);
-        from = peer;
-        return result(n, ec);
+        const auto r = s.recvfrom_into(buffer, size, ec);
+        if (!ec) from = r.address;  // only for a datagram, as a careful program does
+        return result(r.nbytes, ec);
     }
 
     class poller {

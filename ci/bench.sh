@@ -3,20 +3,23 @@
 # (client and server) and through raw system calls (sockbench --raw against
 # sockbench serve-raw), interleaved A B B A ... in one run, with the server
 # pinned to one CPU and the client to another. Prints a Markdown table of
-# medians and portsock/raw ratios, then the user-space instructions per echoed
-# message (valgrind --tool=callgrind: stable on a noisy machine) for the
-# portsock and the raw echo server. With --update-readme, also puts the table
-# into README.md between the bench markers.
+# medians and portsock/raw ratios (the median of each round's own ratio, with
+# a distribution-free 95% interval), then the user-space instructions
+# (valgrind --tool=callgrind: stable on a noisy machine) and system calls
+# (strace -c) per echoed message of the portsock and the raw TCP and UDP
+# servers. With --update-readme, also puts the tables into README.md between
+# the bench markers.
 #
 #   bash ci/bench.sh [--rounds N] [--seconds S] [--instructions-only] [--update-readme]
 #
-# Needs the release preset's build (made here), python3, taskset (util-linux)
-# and valgrind for the instruction counts (skipped with a note when absent).
+# Needs the release preset's build (made here), python3, taskset (util-linux),
+# valgrind for the instruction counts and strace for the system-call counts
+# (each skipped with a note when absent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rounds=5
-seconds=2
+rounds=9
+seconds=1
 update=no
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -81,7 +84,7 @@ run_pair() {
         [ "$impl" = raw ] && mode=serve-raw flag=--raw
         start_server "${server_pin[@]}" "$bench" "$mode" "$kind" --host 127.0.0.1 --port 0
         "${client_pin[@]}" "$bench" "$@" --host 127.0.0.1 --port "$port" --seconds "$seconds" --json $flag |
-            sed "s/^{/{\"label\": \"$label\", /" >> "$results"
+            sed "s/^{/{\"label\": \"$label\", \"round\": $round, /" >> "$results"
         stop_server
     done
 }
@@ -102,68 +105,117 @@ for round in $(seq 1 "$rounds"); do
     run_pair "udp, 32 B" udp udp --size 32
 done
 
-# Instructions per echoed message: the echo server under callgrind, answering
-# a raw pingpong client for N1 and then N2 round trips; the difference divided
-# by N2 - N1 leaves out start-up and shutdown.
+# Per message, for the TCP echo server and the UDP server, portsock against
+# raw: user-space instructions (valgrind --tool=callgrind) and system calls
+# (strace -c). Each server answers a raw client for N1 and then N2 round
+# trips; the difference divided by N2 - N1 leaves out start-up and shutdown.
 instructions=""
-if command -v valgrind >/dev/null; then
-    n1=2000
-    n2=12000
-    count_server() {  # $1 serve|serve-raw, $2 round trips: prints instructions
-        local file="$out/callgrind.$1.$2"
-        rm -f "$file"
-        start_server valgrind -q --tool=callgrind --callgrind-out-file="$file" "$bench" "$1" echo --host 127.0.0.1 --port 0
-        "$bench" pingpong --raw --host 127.0.0.1 --port "$port" --count "$2" --size 32 >/dev/null
-        stop_server
+n1=2000
+n2=12000
+count_server() {  # $1 callgrind|strace, $2 serve|serve-raw, $3 echo|udp, $4 round trips: prints the total
+    local file="$out/$1.$2.$3.$4" client=pingpong
+    [ "$3" = udp ] && client=udp
+    rm -f "$file"
+    if [ "$1" = callgrind ]; then
+        start_server valgrind -q --tool=callgrind --callgrind-out-file="$file" "$bench" "$2" "$3" --host 127.0.0.1 --port 0
+    else
+        start_server strace -f -c -o "$file" "$bench" "$2" "$3" --host 127.0.0.1 --port 0
+    fi
+    "$bench" "$client" --raw --host 127.0.0.1 --port "$port" --count "$4" --size 32 >/dev/null
+    if [ "$1" = strace ]; then
+        # The TERM goes to the server, not to strace (which would detach).
+        pkill -TERM -P "$server_pid" || true
+    fi
+    stop_server
+    if [ "$1" = callgrind ]; then
         awk '/^(summary|totals):/ { print $2; exit }' "$file"
-    }
-    ps1=$(count_server serve $n1); ps2=$(count_server serve $n2)
-    raw1=$(count_server serve-raw $n1); raw2=$(count_server serve-raw $n2)
-    instructions=$(python3 - "$ps1" "$ps2" "$raw1" "$raw2" "$n1" "$n2" <<'PY'
+    else
+        awk '$NF == "total" { print $4; exit }' "$file"
+    fi
+}
+per_message() {  # $1 tool, $2 serve|serve-raw, $3 echo|udp: prints the count per message
+    local first second
+    first=$(count_server "$1" "$2" "$3" $n1)
+    second=$(count_server "$1" "$2" "$3" $n2)
+    python3 -c "import sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / (int(sys.argv[3]) - int(sys.argv[4])):.1f}')" \
+        "$first" "$second" $n2 $n1
+}
+row() {  # $1 label, $2 echo|udp
+    local ips ir sps="" sr=""
+    ips=$(per_message callgrind serve "$2"); ir=$(per_message callgrind serve-raw "$2")
+    if command -v strace >/dev/null; then
+        sps=$(per_message strace serve "$2"); sr=$(per_message strace serve-raw "$2")
+    fi
+    python3 - "$1" "$ips" "$ir" "$sps" "$sr" <<'PY'
 import sys
-ps1, ps2, raw1, raw2, n1, n2 = map(int, sys.argv[1:])
-ps = (ps2 - ps1) / (n2 - n1)
-raw = (raw2 - raw1) / (n2 - n1)
-print(f"| echo server, user-space instructions per 32-byte message (callgrind) | {ps:.0f} | {raw:.0f} | {ps / raw:.3f} (portsock / raw; target at most 1.15) |")
+label, ips, ir, sps, sr = sys.argv[1:]
+ips, ir = float(ips), float(ir)
+calls = f"{float(sps):.2f} | {float(sr):.2f}" if sps else "(no strace) | "
+print(f"| {label} | {ips:.0f} | {ir:.0f} | {ips / ir:.2f} | {calls} |")
 PY
-)
+}
+if command -v valgrind >/dev/null; then
+    instructions="| server, per 32-byte message | instructions, portsock | instructions, raw | ratio (target at most 1.15) | system calls, portsock | system calls, raw |
+|---|---:|---:|---:|---:|---:|
+$(row "TCP echo (\`serve echo\`)" echo)
+$(row "UDP echo (\`serve udp\`)" udp)"
 else
     echo "ci/bench.sh: valgrind is not installed: no instruction counts" >&2
 fi
 
 table=$(python3 - "$results" "$instructions" "$rounds" "$seconds" <<'PY'
-import json, statistics, sys, datetime, platform, os
+import json, math, statistics, sys, datetime, platform, os
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 instructions, rounds, seconds = sys.argv[2], sys.argv[3], sys.argv[4]
 labels = []
 for r in rows:
     if r["label"] not in labels:
         labels.append(r["label"])
-def med(label, impl, key):
-    return statistics.median(r[key] for r in rows if r["label"] == label and r["impl"] == impl)
+def runs(label, impl):
+    return {r["round"]: r for r in rows if r["label"] == label and r["impl"] == impl}
+def median_interval(values):
+    # The median and a distribution-free interval around it: the k-th
+    # smallest and k-th largest values, with k the largest for which the
+    # binomial coverage is still at least 95% (none for fewer than 6 values).
+    v = sorted(values)
+    n = len(v)
+    k = 0
+    for j in range(1, n // 2 + 1):
+        miss = sum(math.comb(n, i) for i in range(j)) / 2 ** n
+        if 1 - 2 * miss >= 0.95:
+            k = j
+    return statistics.median(v), (v[k - 1], v[n - k]) if k else None
 print(f"Measured {datetime.date.today().isoformat()} on this machine ({os.cpu_count()} CPUs, {platform.machine()}), "
-      f"`bash ci/bench.sh` ({rounds} interleaved rounds of {seconds} s, medians). "
-      "Ratio = portsock / raw for throughput (at least 0.97 is the target), raw / portsock for p99 latency (higher is better for portsock).")
+      f"`bash ci/bench.sh --rounds {rounds} --seconds {seconds}` ({rounds} interleaved rounds of {seconds} s). "
+      "Throughput columns are medians. The ratio is the median of the rounds' own ratios (portsock / raw, each "
+      "pair run side by side), with its 95% interval: at least 0.97 is the target, and the target is shown "
+      "met only when the whole interval is above it. p99 ratio = raw / portsock (higher is better for portsock).")
 print()
 if labels:
-    print("| workload | portsock | raw | ratio | p99 portsock | p99 raw | p99 ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| workload | portsock | raw | ratio | 95% interval | target | p99 portsock | p99 raw | p99 ratio |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
 for label in labels:
     key, unit = ("gbps", "GB/s") if label.startswith("bulk") else ("rate", "/s")
-    a, b = med(label, "portsock", key), med(label, "raw", key)
+    a, b = runs(label, "portsock"), runs(label, "raw")
+    paired = sorted(set(a) & set(b))
+    ratio, interval = median_interval([a[k][key] / b[k][key] for k in paired])
+    med = lambda side, field: statistics.median(side[k][field] for k in paired)
     fmt = (lambda v: f"{v:.2f} {unit}") if key == "gbps" else (lambda v: f"{v:,.0f} {unit}")
+    if interval is None:
+        span, verdict = "(too few rounds)", "not shown"
+    else:
+        span = f"{interval[0]:.3f} to {interval[1]:.3f}"
+        verdict = "met" if interval[0] >= 0.97 else ("missed" if interval[1] < 0.97 else "not shown")
     if key == "gbps":
-        p99 = "| | |"
-        print(f"| {label} | {fmt(a)} | {fmt(b)} | {a / b:.3f} | | | |")
+        print(f"| {label} | {fmt(med(a, key))} | {fmt(med(b, key))} | {ratio:.3f} | {span} | {verdict} | | | |")
         continue
-    pa, pb = med(label, "portsock", "p99_us"), med(label, "raw", "p99_us")
+    pa, pb = med(a, "p99_us"), med(b, "p99_us")
     losses = sum(r["losses"] for r in rows if r["label"] == label)
     extra = f" ({losses} lost)" if label.startswith("udp") else ""
-    print(f"| {label}{extra} | {fmt(a)} | {fmt(b)} | {a / b:.3f} | {pa:.1f} us | {pb:.1f} us | {pb / pa:.3f} |")
+    print(f"| {label}{extra} | {fmt(med(a, key))} | {fmt(med(b, key))} | {ratio:.3f} | {span} | {verdict} "
+          f"| {pa:.1f} us | {pb:.1f} us | {pb / pa:.3f} |")
 if instructions:
     print()
-    print("| instruction count | portsock | raw | ratio |")
-    print("|---|---:|---:|---:|")
     print(instructions)
 PY
 )

@@ -134,3 +134,29 @@ TEST(Udp, ReprNamesTheDatagramType) {
                             ", family=AF_INET, type=SOCK_DGRAM, proto=0, laddr=('127.0.0.1', " +
                             std::to_string(port) + ")>");
 }
+
+TEST(Udp, DeadlineModeWaitsForADatagramAndTimesOut) {
+    // settimeout(0.2) on a datagram socket: recvfrom_into waits for a
+    // datagram (and names its sender), times out when none comes, and a
+    // sendto in the same mode goes out at once.
+    std::error_code ec;
+    ps::socket a = bound_udp(loopback4());
+    ps::socket b = bound_udp(loopback4());
+    const ps::endpoint a_address = a.getsockname(ec);
+    const ps::endpoint b_address = b.getsockname(ec);
+    ASSERT_OK(ec);
+    a.settimeout(0.2, ec);
+    b.settimeout(0.2, ec);
+    ASSERT_OK(ec);
+    char buffer[16];
+    auto [none, nobody] = b.recvfrom_into(buffer, sizeof buffer, ec);
+    EXPECT_EQ(ec, std::errc::timed_out);
+    EXPECT_EQ(none, 0u);
+    EXPECT_TRUE(nobody.empty());
+    EXPECT_EQ(a.sendto("late", 4, b_address, ec), 4u);
+    ASSERT_OK(ec);
+    auto [n, from] = b.recvfrom_into(buffer, sizeof buffer, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(std::string(buffer, n), "late");
+    EXPECT_EQ(from, a_address);
+}

@@ -248,26 +248,6 @@ std::uint64_t fnv1a(std::uint64_t hash, const void* data, std::size_t size) noex
 
 }  // namespace
 
-endpoint endpoint::v4(const std::array<std::uint8_t, 4>& address, std::uint16_t port) noexcept {
-    endpoint e;
-    e.family_ = portsock::family::inet;
-    std::memcpy(e.data_.data(), address.data(), 4);
-    e.size_ = 4;
-    e.port_ = port;
-    return e;
-}
-
-endpoint endpoint::v6(const std::array<std::uint8_t, 16>& address, std::uint16_t port,
-                      std::uint32_t scope_id) noexcept {
-    endpoint e;
-    e.family_ = portsock::family::inet6;
-    std::memcpy(e.data_.data(), address.data(), 16);
-    e.size_ = 16;
-    e.port_ = port;
-    e.scope_id_ = scope_id;
-    return e;
-}
-
 endpoint endpoint::local(std::string_view path, std::error_code& ec) noexcept {
     ec.clear();
     const bool abstract = !path.empty() && path[0] == '\0';

@@ -61,10 +61,10 @@ auto with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction
     }
 }
 
-// The deadline mode of send and recv_into, kept out of line so that the
-// other two modes are a check and a jump to the system call. (Done with
-// explicit arguments: a lambda capturing them, as with_deadline takes, makes
-// the compiler store them before it knows the mode.)
+// The deadline mode of the data calls, kept out of line so that the other
+// two modes are a check and a jump to the system call. (Done with explicit
+// arguments: a lambda capturing them, as with_deadline takes, makes the
+// compiler store them before it knows the mode.)
 PORTSOCK_OUT_OF_LINE std::size_t send_with_deadline(native_handle_type h, std::int64_t timeout_ns,
                                                     const void* data, std::size_t size, msg flags,
                                                     std::error_code& ec) noexcept {
@@ -78,6 +78,20 @@ PORTSOCK_OUT_OF_LINE std::size_t recv_with_deadline(native_handle_type h, std::i
     return with_deadline(h, timeout_ns, sys::direction::read, ec, [&](std::error_code& e) {
         return stream ? sys::recv(h, buffer, size, flags, e) : sys::recvfrom(h, buffer, size, nullptr, flags, e);
     });
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t sendto_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+                                                      const void* data, std::size_t size, const endpoint& to,
+                                                      msg flags, std::error_code& ec) noexcept {
+    return with_deadline(h, timeout_ns, sys::direction::write, ec,
+                         [&](std::error_code& e) { return sys::sendto(h, data, size, to, flags, e); });
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t recvfrom_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+                                                        void* buffer, std::size_t size, endpoint* from,
+                                                        msg flags, std::error_code& ec) noexcept {
+    return with_deadline(h, timeout_ns, sys::direction::read, ec,
+                         [&](std::error_code& e) { return sys::recvfrom(h, buffer, size, from, flags, e); });
 }
 
 // Python's address resolution for bind((host, port)) / connect((host, port)):
@@ -333,9 +347,8 @@ std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& a
         ec = error::family_mismatch;
         return 0;
     }
-    return with_deadline(handle_, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
-        return sys::sendto(handle_, data, size, address, flags, e);
-    });
+    if (timeout_ns_ > 0) return sendto_with_deadline(handle_, timeout_ns_, data, size, address, flags, ec);
+    return sys::sendto(handle_, data, size, address, flags, ec);
 }
 
 recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error_code& ec,
@@ -349,10 +362,9 @@ recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error
         ec = error::empty_buffer;
         return result;
     }
-    result.nbytes =
-        with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
-            return sys::recvfrom(handle_, buffer, size, &result.address, flags, e);
-        });
+    result.nbytes = timeout_ns_ > 0
+                        ? recvfrom_with_deadline(handle_, timeout_ns_, buffer, size, &result.address, flags, ec)
+                        : sys::recvfrom(handle_, buffer, size, &result.address, flags, ec);
     return result;
 }
 

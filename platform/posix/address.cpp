@@ -50,7 +50,6 @@ family from_native_family(int f) noexcept {
 }
 
 std::error_code to_native(const endpoint& e, native_address& out) noexcept {
-    out.storage = sockaddr_storage{};
     switch (e.family()) {
     case family::inet: {
         sockaddr_in sin{};

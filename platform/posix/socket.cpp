@@ -239,6 +239,7 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept {
     native_address a;
+    a.storage.ss_family = AF_UNSPEC;  // a stream socket leaves the sender unfilled
     iovec io{buffer, size};
     msghdr m{};
     m.msg_name = from ? a.get() : nullptr;

@@ -11,9 +11,12 @@
 
 namespace portsock::sys {
 
-/// A socket address as Winsock takes it, with its length.
+/// A socket address as Winsock takes it, with its length. The storage is
+/// not zeroed: to_native or the system fills it, and only its first `size`
+/// bytes are ever read (zeroing 128 bytes on every sendto and recvfrom was
+/// measurable).
 struct native_address {
-    sockaddr_storage storage{};
+    sockaddr_storage storage;
     int size = sizeof(sockaddr_storage);
 
     sockaddr* get() noexcept { return reinterpret_cast<sockaddr*>(&storage); }

@@ -226,6 +226,7 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept {
     native_address a;
+    a.storage.ss_family = AF_UNSPEC;  // a stream socket leaves the sender unfilled
     int n = PORTSOCK_SYS(recvfrom)(native(h), static_cast<char*>(buffer), clamp(size), native_flags(flags),
                                    from ? a.get() : nullptr, from ? &a.size : nullptr);
     if (n == SOCKET_ERROR) {

@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -33,10 +34,25 @@ public:
     constexpr endpoint() noexcept = default;
 
     /// An IPv4 endpoint from the four address bytes in network order.
-    static endpoint v4(const std::array<std::uint8_t, 4>& address, std::uint16_t port) noexcept;
+    static endpoint v4(const std::array<std::uint8_t, 4>& address, std::uint16_t port) noexcept {
+        endpoint e;
+        e.family_ = portsock::family::inet;
+        std::memcpy(e.data_.data(), address.data(), 4);
+        e.size_ = 4;
+        e.port_ = port;
+        return e;
+    }
     /// An IPv6 endpoint from the sixteen address bytes in network order.
     static endpoint v6(const std::array<std::uint8_t, 16>& address, std::uint16_t port,
-                       std::uint32_t scope_id = 0) noexcept;
+                       std::uint32_t scope_id = 0) noexcept {
+        endpoint e;
+        e.family_ = portsock::family::inet6;
+        std::memcpy(e.data_.data(), address.data(), 16);
+        e.size_ = 16;
+        e.port_ = port;
+        e.scope_id_ = scope_id;
+        return e;
+    }
     /// A Unix-domain endpoint. A path that starts with a NUL byte is a Linux
     /// abstract name; any other NUL byte is `error::embedded_nul`. An empty
     /// path is the unnamed address. Over `max_path` bytes is `error::path_too_long`.

@@ -56,18 +56,27 @@ struct raw_net {
     static constexpr int nosignal = 0;
 #endif
 
-    static std::string& last_text() {
-        thread_local std::string text;
-        return text;
+    // This thread's last failure, kept as a number and put into words only
+    // when reported, as a C program keeps errno: a would-block on the data
+    // path costs a store, not a strerror.
+    struct failure {
+        int code = 0;
+        bool resolver = false;  // a getaddrinfo code rather than an errno
+    };
+    static failure& last() {
+        thread_local failure f;
+        return f;
     }
-    static std::string error_text() { return last_text(); }
+    static std::string error_text() {
+        return last().resolver ? ::gai_strerror(last().code) : std::strerror(last().code);
+    }
     static long result(ssize_t n) {
         if (n >= 0) return static_cast<long>(n);
-        last_text() = std::strerror(errno);
+        last() = {errno, false};
         return errno == EAGAIN || errno == EWOULDBLOCK ? -2 : -1;
     }
     static bool fail() {
-        last_text() = std::strerror(errno);
+        last() = {errno, false};
         return false;
     }
 
@@ -101,7 +110,7 @@ struct raw_net {
         const std::string service = std::to_string(port);
         const int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &list);
         if (rc != 0 || list == nullptr) {
-            last_text() = ::gai_strerror(rc);
+            last() = {rc, true};
             return false;
         }
         std::memcpy(&out.storage, list->ai_addr, list->ai_addrlen);

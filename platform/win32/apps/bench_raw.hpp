@@ -39,12 +39,14 @@ struct raw_net {
         int size = 0;
     };
 
-    static std::string& last_text() {
-        thread_local std::string text;
-        return text;
+    // This thread's last failure, kept as a number and put into words only
+    // when reported: a would-block on the data path costs a store.
+    static int& last_code() {
+        thread_local int code = 0;
+        return code;
     }
-    static std::string error_text() { return last_text(); }
-    static void remember(int code) { last_text() = "Winsock error " + std::to_string(code); }
+    static std::string error_text() { return "Winsock error " + std::to_string(last_code()); }
+    static void remember(int code) { last_code() = code; }
     static long result(int n) {
         if (n != SOCKET_ERROR) return n;
         const int code = ::WSAGetLastError();
