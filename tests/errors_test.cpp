@@ -36,6 +36,29 @@ TEST(Errors, WouldBlockRecognisesBothSpellings) {
     EXPECT_FALSE(ps::would_block(std::error_code()));
 }
 
+TEST(Errors, WouldBlockRecognisesTheSystemsOwnCode) {
+    // What a non-blocking receive with nothing waiting really reports, and
+    // another failure of the same socket, which is not a would-block.
+    auto [a, b] = testsupport::tcp_pair();
+    std::error_code ec;
+    a.setblocking(false, ec);
+    ASSERT_OK(ec);
+    char byte;
+    a.recv_into(&byte, 1, ec);
+    EXPECT_TRUE(ps::would_block(ec)) << ec.message();
+    b.close();
+    a.setblocking(true, ec);
+    a.recv_into(&byte, 1, ec);  // end of stream: no error at all
+    EXPECT_FALSE(ps::would_block(ec));
+    ps::socket never_connected;
+    never_connected.open(ps::family::inet, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    never_connected.send("x", 1, ec);  // not connected: a system code that is no would-block
+    EXPECT_TRUE(ec);
+    EXPECT_FALSE(ps::would_block(ec)) << ec.message();
+    EXPECT_FALSE(ps::would_block(ps::error::not_open));
+}
+
 TEST(Errors, DescribeNamesTheOperationAndTheReason) {
     const auto refused = std::make_error_code(std::errc::connection_refused);
     EXPECT_EQ(ps::describe("connect to 127.0.0.1:9", refused), "connect to 127.0.0.1:9: " + refused.message());

@@ -1,6 +1,8 @@
 // portsock's own error categories, and the exceptions built on them.
 #include <portsock/error.hpp>
 
+#include "sys.hpp"
+
 namespace portsock {
 namespace {
 
@@ -79,10 +81,7 @@ const std::error_category& resolve_category() noexcept {
     return instance;
 }
 
-bool would_block(std::error_code ec) noexcept {
-    return ec == std::errc::operation_would_block ||
-           ec == std::errc::resource_unavailable_try_again;
-}
+bool would_block(std::error_code ec) noexcept { return sys::would_block(ec); }
 
 std::string describe(std::string_view what, std::error_code ec) {
     std::string text(what);

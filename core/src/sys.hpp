@@ -118,6 +118,10 @@ std::error_code get_raw_option(handle h, int level, int name, void* value,
                                std::size_t& size) noexcept;
 /// A native error number (as SO_ERROR reports it) as a portable code.
 std::error_code error_from_native(int code) noexcept;
+/// See portsock::would_block: the backend's own codes are recognised by
+/// number (a non-blocking receive loop ends with one every time), any other
+/// code through std::errc.
+bool would_block(std::error_code ec) noexcept;
 
 // Readiness (poller.hpp) ------------------------------------------------------
 

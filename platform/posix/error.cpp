@@ -16,6 +16,14 @@ std::error_code error_from_native(int code) noexcept {
     return {code, std::system_category()};
 }
 
+bool would_block(std::error_code ec) noexcept {
+    const std::error_category& c = ec.category();
+    if (c == std::system_category() || c == std::generic_category()) {
+        return ec.value() == EAGAIN || ec.value() == EWOULDBLOCK;
+    }
+    return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
+}
+
 std::error_code resolver_error(int code) noexcept {
     switch (code) {
     case EAI_NONAME: return resolve_error::host_not_found;

@@ -106,6 +106,11 @@ std::error_code error_from_native(int code) noexcept {
     return {code, winsock_category()};
 }
 
+bool would_block(std::error_code ec) noexcept {
+    if (ec.category() == winsock_category()) return ec.value() == WSAEWOULDBLOCK;
+    return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
+}
+
 std::error_code resolver_error(int code) noexcept {
     switch (code) {
     case WSAHOST_NOT_FOUND: return resolve_error::host_not_found;
