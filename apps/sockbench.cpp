@@ -33,6 +33,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -90,6 +91,7 @@ struct result {
     std::uint64_t bytes = 0;
     std::uint64_t losses = 0;
     double seconds = 0;
+    double cpu_seconds = 0;  // the process's CPU time over the whole workload (std::clock)
     samples latency{0};
     std::string error;  // empty on success
 };
@@ -432,11 +434,13 @@ result run(const options& o) {
         return r;
     }
     r.latency = samples(o.workload == "bulk" ? 0 : 1u << 22);
+    const std::clock_t cpu_start = std::clock();
     if (o.workload == "thankyou") thankyou<P>(o, to, r);
     else if (o.workload == "pingpong") pingpong<P>(o, to, r);
     else if (o.workload == "concurrent") concurrent<P>(o, to, r);
     else if (o.workload == "bulk") bulk<P>(o, to, r);
     else udp<P>(o, to, r);
+    r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     return r;
 }
 
@@ -451,10 +455,10 @@ int report(const options& o, result& r) {
     if (o.json) {
         std::printf("{\"workload\": \"%s\", \"impl\": \"%s\", \"clients\": %d, \"connections\": %d, \"size\": %d, "
                     "\"operations\": %llu, \"seconds\": %.4f, \"rate\": %.1f, \"p50_us\": %.2f, \"p99_us\": %.2f, "
-                    "\"gbps\": %.4f, \"losses\": %llu}\n",
+                    "\"gbps\": %.4f, \"losses\": %llu, \"cpu_s\": %.6f}\n",
                     o.workload.c_str(), impl, o.clients, o.connections, o.size,
                     static_cast<unsigned long long>(r.operations), r.seconds, rate, p50, p99, gbps,
-                    static_cast<unsigned long long>(r.losses));
+                    static_cast<unsigned long long>(r.losses), r.cpu_seconds);
         return app::ok;
     }
     std::printf("%-11s %-8s %12s %10s %10s %10s %8s\n", "workload", "impl", "ops/s", "p50 us", "p99 us", "GB/s", "losses");

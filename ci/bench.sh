@@ -74,6 +74,10 @@ start_server() {
     port=${port%% *}
 }
 
+server_cpu_ns() {
+    if [ -r "/proc/$server_pid/schedstat" ]; then read -r ns _ < "/proc/$server_pid/schedstat"; echo "$ns"; else echo 0; fi
+}
+
 # run_pair LABEL KIND ARGS...: one portsock run and one raw run, each against
 # its own kind of server, appended to the results with the label.
 run_pair() {
@@ -83,8 +87,14 @@ run_pair() {
         local mode=serve flag=""
         [ "$impl" = raw ] && mode=serve-raw flag=--raw
         start_server "${server_pin[@]}" "$bench" "$mode" "$kind" --host 127.0.0.1 --port 0
-        "${client_pin[@]}" "$bench" "$@" --host 127.0.0.1 --port "$port" --seconds "$seconds" --json $flag |
-            sed "s/^{/{\"label\": \"$label\", \"round\": $round, /" >> "$results"
+        # The server's CPU time over the client's run (Linux's schedstat:
+        # nanoseconds on a CPU, exact; 0 where there is none).
+        local before after
+        before=$(server_cpu_ns)
+        "${client_pin[@]}" "$bench" "$@" --host 127.0.0.1 --port "$port" --seconds "$seconds" --json $flag > "$out/run.json"
+        after=$(server_cpu_ns)
+        sed "s/^{/{\"label\": \"$label\", \"round\": $round, \"server_cpu_s\": $(( after - before ))e-9, /" \
+            "$out/run.json" >> "$results"
         stop_server
     done
 }
@@ -189,11 +199,13 @@ print(f"Measured {datetime.date.today().isoformat()} on this machine ({os.cpu_co
       f"`bash ci/bench.sh --rounds {rounds} --seconds {seconds}` ({rounds} interleaved rounds of {seconds} s). "
       "Throughput columns are medians. The ratio is the median of the rounds' own ratios (portsock / raw, each "
       "pair run side by side), with its 95% interval: at least 0.97 is the target, and the target is shown "
-      "met only when the whole interval is above it. p99 ratio = raw / portsock (higher is better for portsock).")
+      "met only when the whole interval is above it. CPU per operation: the client's and the server's CPU time "
+      "(std::clock and /proc/PID/schedstat) per operation, raw / portsock, so that 1 is equal cost and below 1 "
+      "means portsock costs more. p99 ratio = raw / portsock (higher is better for portsock).")
 print()
 if labels:
-    print("| workload | portsock | raw | ratio | 95% interval | target | p99 portsock | p99 raw | p99 ratio |")
-    print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
+    print("| workload | portsock | raw | ratio | 95% interval | target | CPU per operation, raw / portsock (95% interval) | p99 portsock | p99 raw | p99 ratio |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|")
 for label in labels:
     key, unit = ("gbps", "GB/s") if label.startswith("bulk") else ("rate", "/s")
     a, b = runs(label, "portsock"), runs(label, "raw")
@@ -206,14 +218,23 @@ for label in labels:
     else:
         span = f"{interval[0]:.3f} to {interval[1]:.3f}"
         verdict = "met" if interval[0] >= 0.97 else ("missed" if interval[1] < 0.97 else "not shown")
+    # CPU time per operation, client and server together: raw / portsock.
+    def cpu(side, k):
+        return (side[k].get("cpu_s", 0) + side[k].get("server_cpu_s", 0)) / max(side[k]["operations"], 1)
+    cost = [cpu(b, k) / cpu(a, k) for k in paired if cpu(a, k) > 0 and cpu(b, k) > 0]
+    if cost:
+        c, ci = median_interval(cost)
+        cpu_cell = f"{c:.3f}" + (f" ({ci[0]:.3f} to {ci[1]:.3f})" if ci else "")
+    else:
+        cpu_cell = "(not measured)"
     if key == "gbps":
-        print(f"| {label} | {fmt(med(a, key))} | {fmt(med(b, key))} | {ratio:.3f} | {span} | {verdict} | | | |")
+        print(f"| {label} | {fmt(med(a, key))} | {fmt(med(b, key))} | {ratio:.3f} | {span} | {verdict} | {cpu_cell} | | | |")
         continue
     pa, pb = med(a, "p99_us"), med(b, "p99_us")
     losses = sum(r["losses"] for r in rows if r["label"] == label)
     extra = f" ({losses} lost)" if label.startswith("udp") else ""
     print(f"| {label}{extra} | {fmt(med(a, key))} | {fmt(med(b, key))} | {ratio:.3f} | {span} | {verdict} "
-          f"| {pa:.1f} us | {pb:.1f} us | {pb / pa:.3f} |")
+          f"| {cpu_cell} | {pa:.1f} us | {pb:.1f} us | {pb / pa:.3f} |")
 if instructions:
     print()
     print(instructions)

@@ -88,6 +88,10 @@ TEST_P(Sockbench, PingpongEchoesEveryMessage) {
     EXPECT_EQ(field(json, "operations"), 200) << json;
     EXPECT_GT(field(json, "p99_us"), 0) << json;
     EXPECT_LE(field(json, "p50_us"), field(json, "p99_us")) << json;
+    // The process's CPU time is reported (ci/bench.sh divides it by the
+    // operations); it cannot be negative, and it is there.
+    EXPECT_GE(field(json, "cpu_s"), 0) << json;
+    EXPECT_NE(json.find("\"cpu_s\": "), std::string::npos) << json;
 }
 
 TEST_P(Sockbench, ConcurrentKeepsOneMessageInFlightPerConnection) {
