@@ -4,6 +4,8 @@
 #include "host.hpp"
 #include "net.hpp"
 
+#include <optional>
+
 #include <cstring>
 #include <numeric>
 #include <thread>
@@ -77,6 +79,29 @@ TEST(Tcp, ASuccessfulCallClearsTheCallersCode) {
     ec = std::make_error_code(std::errc::timed_out);
     EXPECT_EQ(server.recv_into(buffer, sizeof buffer, ec, ps::msg::waitall), 2u);
     EXPECT_EQ(ec, std::error_code{});
+}
+
+TEST(Tcp, RecvfromOnAStreamGivesTheDataAndNoSender) {
+    // As Python's recvfrom on a TCP socket: the bytes, and no address (a
+    // stream has no sender per message), in every timeout mode.
+    auto [client, server] = testsupport::tcp_pair();
+    std::error_code ec;
+    char buffer[16];
+    for (const std::optional<double> mode : {std::optional<double>(), std::optional<double>(20.0)}) {
+        server.settimeout(mode, ec);
+        ASSERT_OK(ec);
+        client.sendall("stream", 6, ec);
+        ASSERT_OK(ec);
+        std::string got;
+        while (got.size() < 6) {
+            const ps::recvfrom_result r = server.recvfrom_into(buffer, sizeof buffer, ec);
+            ASSERT_OK(ec);
+            ASSERT_GT(r.nbytes, 0u);
+            EXPECT_TRUE(r.address.empty());
+            got.append(buffer, r.nbytes);
+        }
+        EXPECT_EQ(got, "stream");
+    }
 }
 
 TEST(Tcp, SendallOfManyMegabytesArrivesIntact) {

@@ -87,11 +87,12 @@ PORTSOCK_OUT_OF_LINE std::size_t sendto_with_deadline(native_handle_type h, std:
                          [&](std::error_code& e) { return sys::sendto(h, data, size, to, flags, e); });
 }
 
-PORTSOCK_OUT_OF_LINE std::size_t recvfrom_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+PORTSOCK_OUT_OF_LINE std::size_t recvfrom_with_deadline(native_handle_type h, std::int64_t timeout_ns, bool stream,
                                                         void* buffer, std::size_t size, endpoint* from,
                                                         msg flags, std::error_code& ec) noexcept {
-    return with_deadline(h, timeout_ns, sys::direction::read, ec,
-                         [&](std::error_code& e) { return sys::recvfrom(h, buffer, size, from, flags, e); });
+    return with_deadline(h, timeout_ns, sys::direction::read, ec, [&](std::error_code& e) {
+        return stream ? sys::recv(h, buffer, size, flags, e) : sys::recvfrom(h, buffer, size, from, flags, e);
+    });
 }
 
 // Python's address resolution for bind((host, port)) / connect((host, port)):
@@ -362,9 +363,16 @@ recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error
         ec = error::empty_buffer;
         return result;
     }
-    result.nbytes = timeout_ns_ > 0
-                        ? recvfrom_with_deadline(handle_, timeout_ns_, buffer, size, &result.address, flags, ec)
-                        : sys::recvfrom(handle_, buffer, size, &result.address, flags, ec);
+    // A stream has no sender per message: its data comes through recv and
+    // the address stays empty, as the system reports it.
+    const bool stream = type_ == portsock::type::stream;
+    if (timeout_ns_ > 0) {
+        result.nbytes =
+            recvfrom_with_deadline(handle_, timeout_ns_, stream, buffer, size, &result.address, flags, ec);
+    } else {
+        result.nbytes = stream ? sys::recv(handle_, buffer, size, flags, ec)
+                               : sys::recvfrom(handle_, buffer, size, &result.address, flags, ec);
+    }
     return result;
 }
 

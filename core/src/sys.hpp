@@ -94,10 +94,15 @@ std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
                  std::error_code& ec) noexcept;
 std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint& to, msg flags,
                    std::error_code& ec) noexcept;
-/// Receives one datagram (or stream data). A datagram longer than `size`
-/// fills the buffer and reports `std::errc::message_size`; `from` is still set.
+/// Receives one message from a message socket (datagram, raw, seqpacket:
+/// never a stream, which recv serves). A message longer than `size` fills
+/// the buffer and reports `std::errc::message_size`; `from` is still set.
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept;
+/// Whether recvfrom learns a truncated message's whole length from the
+/// system itself (then a shortened call, as the fault seam makes, cannot
+/// show the shortened count: the system reports the whole length).
+bool recvfrom_reports_whole_length() noexcept;
 
 // Waiting -------------------------------------------------------------------
 

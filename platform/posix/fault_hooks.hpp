@@ -68,8 +68,16 @@ inline ssize_t sendto(int fd, const void* data, std::size_t size, int flags, con
                            : ::sendto(fd, data, capped(size, d.limit), flags, to, to_size);
 }
 
-// recvfrom is made with recvmsg (it reports truncation): a limit shortens
-// its one buffer for this call.
+// recvfrom is made with recvfrom(MSG_TRUNC) where the system reports a
+// message's whole length, else with recvmsg (whose flags say MSG_TRUNC): a
+// limit shortens the buffer of either for this call.
+inline ssize_t recvfrom(int fd, void* buffer, std::size_t size, int flags, sockaddr* from,
+                        socklen_t* from_size) noexcept {
+    const fault::decision d = fault::decide(fault::call::recvfrom, fd);
+    return fault::fails(d) ? fail_with(d.error)
+                           : ::recvfrom(fd, buffer, capped(size, d.limit), flags, from, from_size);
+}
+
 inline ssize_t recvmsg(int fd, msghdr* m, int flags) noexcept {
     const fault::decision d = fault::decide(fault::call::recvfrom, fd);
     if (fault::fails(d)) return fail_with(d.error);

@@ -236,17 +236,38 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
     return transfer(ec, [&] { return PORTSOCK_SYS(sendto)(h, data, size, native, a.get(), a.size); });
 }
 
-std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
-                     std::error_code& ec) noexcept {
+namespace {
+
+// recvfrom(MSG_TRUNC) returns a datagram's whole length on Linux (UDP since
+// 2.6.8, Unix datagrams since 3.4: recv(2)); elsewhere the flag may be
+// ignored. Asked once, of a Unix datagram pair. Where it works, truncation
+// is seen without recvmsg, whose msghdr the kernel copies in and out: about
+// 150 ns more per datagram on the project's machine (sendto + recvfrom
+// 4.4 us, + recvmsg 4.6 us).
+bool trunc_reports_whole_length() noexcept {
+    static const bool yes = [] {
+        int fds[2];
+        if (::socketpair(AF_UNIX, SOCK_DGRAM | cloexec_type, 0, fds) < 0) return false;
+        char in = 0;
+        const bool whole = ::send(fds[0], "ab", 2, 0) == 2 && ::recv(fds[1], &in, 1, MSG_TRUNC | MSG_DONTWAIT) == 2;
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return whole;
+    }();
+    return yes;
+}
+
+// The portable way: recvmsg, whose msg_flags say MSG_TRUNC.
+PORTSOCK_OUT_OF_LINE std::size_t recvfrom_by_recvmsg(handle h, void* buffer, std::size_t size, endpoint* from,
+                                                     int native, std::error_code& ec) noexcept {
     native_address a;
-    a.storage.ss_family = AF_UNSPEC;  // a stream socket leaves the sender unfilled
+    a.storage.ss_family = AF_UNSPEC;
     iovec io{buffer, size};
     msghdr m{};
     m.msg_name = from ? a.get() : nullptr;
     m.msg_namelen = from ? a.size : 0;
     m.msg_iov = &io;
     m.msg_iovlen = 1;
-    const int native = native_flags(flags);
     const std::size_t n = transfer(ec, [&] { return PORTSOCK_SYS(recvmsg)(h, &m, native); });
     if (ec) return 0;
     if (from) *from = from_native(a.get(), m.msg_namelen);
@@ -254,6 +275,28 @@ std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, m
     // (WSAEMSGSIZE), with the buffer filled.
     if ((m.msg_flags & MSG_TRUNC) != 0) ec = std::make_error_code(std::errc::message_size);
     return n;
+}
+
+}  // namespace
+
+bool recvfrom_reports_whole_length() noexcept { return trunc_reports_whole_length(); }
+
+std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
+                     std::error_code& ec) noexcept {
+    const int native = native_flags(flags);
+    if (!trunc_reports_whole_length()) return recvfrom_by_recvmsg(h, buffer, size, from, native, ec);
+    native_address a;
+    a.storage.ss_family = AF_UNSPEC;
+    const std::size_t n = transfer(ec, [&] {
+        return PORTSOCK_SYS(recvfrom)(h, buffer, size, native | MSG_TRUNC, from ? a.get() : nullptr,
+                                      from ? &a.size : nullptr);
+    });
+    if (ec) return 0;
+    if (from) *from = from_native(a.get(), a.size);
+    if (n <= size) return n;
+    // Longer than the buffer: filled, and reported as Windows does (WSAEMSGSIZE).
+    ec = std::make_error_code(std::errc::message_size);
+    return size;
 }
 
 // Waiting -------------------------------------------------------------------

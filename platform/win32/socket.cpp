@@ -223,6 +223,9 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
     return static_cast<std::size_t>(n);
 }
 
+// Winsock says WSAEMSGSIZE for a truncated message, not its length.
+bool recvfrom_reports_whole_length() noexcept { return false; }
+
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept {
     native_address a;
