@@ -9,8 +9,9 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ clang googletest libgtest-dev python3 python3-yaml pkgconf
           procps util-linux
-          # ci/valgrind.sh; libFuzzer and clang's sanitizer runtimes (ci/fuzz.sh)
-          valgrind libclang-rt-14-dev)
+          # ci/valgrind.sh and ci/bench.sh (callgrind, strace); libFuzzer and
+          # clang's sanitizer runtimes (ci/fuzz.sh)
+          valgrind strace libclang-rt-14-dev)
 if [ "${1:-}" = "--cross" ]; then
     packages+=(g++-mingw-w64-x86-64-posix wine wine64
                qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-s390x-linux-gnu)
