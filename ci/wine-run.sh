@@ -22,7 +22,11 @@ mkdir -p "$(dirname "$WINEPREFIX")"
 
 (
     flock 9
-    if ! pgrep -u "$(id -u)" -x wineserver >/dev/null || [ ! -f "$WINEPREFIX/.portsock-ready" ]; then
+    # Debian's server process is named wineserver64 (or wineserver32), so the
+    # name is matched as a prefix: with `-x wineserver` it never matched, and
+    # every run started another server beside the running one. A zombie
+    # (exited, not yet reaped) does not count.
+    if ! pgrep -u "$(id -u)" -r R,S,D '^wineserver' >/dev/null || [ ! -f "$WINEPREFIX/.portsock-ready" ]; then
         # Detached from our output and from the lock (fd 9), or they would
         # hold both open for as long as they live.
         wineserver -p900 </dev/null >/dev/null 2>&1 9>&- &
