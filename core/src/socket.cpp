@@ -72,11 +72,18 @@ PORTSOCK_OUT_OF_LINE std::size_t send_with_deadline(native_handle_type h, std::i
                          [&](std::error_code& e) { return sys::send(h, data, size, flags, e); });
 }
 
-PORTSOCK_OUT_OF_LINE std::size_t recv_with_deadline(native_handle_type h, std::int64_t timeout_ns, bool stream,
-                                                    void* buffer, std::size_t size, msg flags,
-                                                    std::error_code& ec) noexcept {
+// One receive: a stream's data through recv (a stream has no sender per
+// message, so `from` stays as it is), a message through recvfrom.
+inline std::size_t receive(native_handle_type h, bool stream, void* buffer, std::size_t size, endpoint* from,
+                           msg flags, std::error_code& ec) noexcept {
+    return stream ? sys::recv(h, buffer, size, flags, ec) : sys::recvfrom(h, buffer, size, from, flags, ec);
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t receive_with_deadline(native_handle_type h, std::int64_t timeout_ns, bool stream,
+                                                       void* buffer, std::size_t size, endpoint* from, msg flags,
+                                                       std::error_code& ec) noexcept {
     return with_deadline(h, timeout_ns, sys::direction::read, ec, [&](std::error_code& e) {
-        return stream ? sys::recv(h, buffer, size, flags, e) : sys::recvfrom(h, buffer, size, nullptr, flags, e);
+        return receive(h, stream, buffer, size, from, flags, e);
     });
 }
 
@@ -85,14 +92,6 @@ PORTSOCK_OUT_OF_LINE std::size_t sendto_with_deadline(native_handle_type h, std:
                                                       msg flags, std::error_code& ec) noexcept {
     return with_deadline(h, timeout_ns, sys::direction::write, ec,
                          [&](std::error_code& e) { return sys::sendto(h, data, size, to, flags, e); });
-}
-
-PORTSOCK_OUT_OF_LINE std::size_t recvfrom_with_deadline(native_handle_type h, std::int64_t timeout_ns, bool stream,
-                                                        void* buffer, std::size_t size, endpoint* from,
-                                                        msg flags, std::error_code& ec) noexcept {
-    return with_deadline(h, timeout_ns, sys::direction::read, ec, [&](std::error_code& e) {
-        return stream ? sys::recv(h, buffer, size, flags, e) : sys::recvfrom(h, buffer, size, from, flags, e);
-    });
 }
 
 // Python's address resolution for bind((host, port)) / connect((host, port)):
@@ -323,9 +322,8 @@ std::size_t socket::recv_into(void* buffer, std::size_t size, std::error_code& e
     // Datagram sockets go through recvfrom, which detects truncation. As in
     // send, the modes without a deadline end in the system call itself.
     const bool stream = type_ == portsock::type::stream;
-    if (timeout_ns_ > 0) return recv_with_deadline(handle_, timeout_ns_, stream, buffer, size, flags, ec);
-    return stream ? sys::recv(handle_, buffer, size, flags, ec)
-                  : sys::recvfrom(handle_, buffer, size, nullptr, flags, ec);
+    if (timeout_ns_ > 0) return receive_with_deadline(handle_, timeout_ns_, stream, buffer, size, nullptr, flags, ec);
+    return receive(handle_, stream, buffer, size, nullptr, flags, ec);
 }
 
 std::string socket::recv(std::size_t bufsize, std::error_code& ec, msg flags) {
@@ -363,16 +361,11 @@ recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error
         ec = error::empty_buffer;
         return result;
     }
-    // A stream has no sender per message: its data comes through recv and
-    // the address stays empty, as the system reports it.
+    // A stream's address stays empty, as the system reports it.
     const bool stream = type_ == portsock::type::stream;
-    if (timeout_ns_ > 0) {
-        result.nbytes =
-            recvfrom_with_deadline(handle_, timeout_ns_, stream, buffer, size, &result.address, flags, ec);
-    } else {
-        result.nbytes = stream ? sys::recv(handle_, buffer, size, flags, ec)
-                               : sys::recvfrom(handle_, buffer, size, &result.address, flags, ec);
-    }
+    result.nbytes = timeout_ns_ > 0 ? receive_with_deadline(handle_, timeout_ns_, stream, buffer, size,
+                                                            &result.address, flags, ec)
+                                    : receive(handle_, stream, buffer, size, &result.address, flags, ec);
     return result;
 }
 
