@@ -47,6 +47,16 @@
 #define PORTSOCK_OUT_OF_LINE
 #endif
 
+// How a backend names a system call it makes through the fault-injection
+// seam (core/src/fault.hpp): the call itself, or, in builds with
+// PORTSOCK_FAULT_INJECTION, the hook of the same name in the backend's
+// fault_hooks.hpp.
+#if PORTSOCK_FAULT_INJECTION
+#define PORTSOCK_SYS(name) ::portsock::sys::hook::name
+#else
+#define PORTSOCK_SYS(name) ::name
+#endif
+
 namespace portsock::sys {
 
 using handle = native_handle_type;
