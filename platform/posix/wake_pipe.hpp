@@ -5,12 +5,21 @@
 #include "error.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <system_error>
 
 namespace portsock::sys {
+
+#if defined(__SANITIZE_THREAD__)
+#define PORTSOCK_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PORTSOCK_UNDER_TSAN 1
+#endif
+#endif
 
 struct wake_pipe {
     int read_end = -1;
@@ -28,6 +37,21 @@ struct wake_pipe {
                 return ec;
             }
         }
+#ifdef PORTSOCK_UNDER_TSAN
+        // ThreadSanitizer defers a signal that arrives outside a blocking
+        // call, keeping it in a per-thread context that it allocates at the
+        // thread's first blocking call (or first signal). The runtime in GCC 12
+        // allocates it without a compare-and-swap, so a signal that arrives
+        // during that allocation is recorded in a context that is then
+        // overwritten, and its handler never runs: a stop request sent just
+        // as a server first waits is lost. LLVM fixed it by making the
+        // allocation a CAS ("This function may be called reentrantly if it is
+        // interrupted by a signal handler", SigCtx in
+        // compiler-rt/lib/tsan/rtl/tsan_interceptors_posix.cpp). One blocking
+        // call that returns at once makes the allocation here, before the
+        // program can install a handler, instead.
+        ::poll(nullptr, 0, 0);
+#endif
         return {};
     }
 
