@@ -44,9 +44,8 @@ struct wake_pipe {
         // allocates it without a compare-and-swap, so a signal that arrives
         // during that allocation is recorded in a context that is then
         // overwritten, and its handler never runs: a stop request sent just
-        // as a server first waits is lost. LLVM fixed it by making the
-        // allocation a CAS ("This function may be called reentrantly if it is
-        // interrupted by a signal handler", SigCtx in
+        // as a server first waits is lost. LLVM's runtime has since made that
+        // allocation a compare-and-swap (SigCtx in
         // compiler-rt/lib/tsan/rtl/tsan_interceptors_posix.cpp). One blocking
         // call that returns at once makes the allocation here, before the
         // program can install a handler, instead.
