@@ -1,5 +1,5 @@
 // The system calls socket.cpp makes through the fault-injection seam
-// (core/src/fault.hpp). PORTSOCK_SYS(name) (core/src/sys.hpp) is the call itself (`::name`)
+// (core/src/fault.hpp). PORTSOCK_SYS(name) (core/src/sys_support.hpp) is the call itself (`::name`)
 // unless the build has PORTSOCK_FAULT_INJECTION, where it is the hook of the
 // same name below: it asks the fault table, then fails the call (errno set
 // from the std::errc value: on POSIX the two are the same numbers), shortens

@@ -130,7 +130,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
         // Nothing ready: a timeout ends the wait only when the deadline is
         // really past (epoll's milliseconds may round), a wake-up at once.
         if (n > 0 || wake_at >= 0 || limit.over(wait_ns)) {
-            no_error(ec);
+            clear_error(ec);
             return static_cast<std::size_t>(n);
         }
     }

@@ -123,7 +123,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             ec = last_error();
             return 0;
         }
-        no_error(ec);
+        clear_error(ec);
         std::size_t count = 0;
         bool woken = false;
         for (int k = 0; k < n; ++k) {

@@ -66,7 +66,7 @@ PORTSOCK_OUT_OF_LINE std::size_t transfer_failed(std::error_code& ec, const Call
     while (errno == EINTR) {
         const ssize_t n = call();
         if (n >= 0) {
-            no_error(ec);
+            clear_error(ec);
             return static_cast<std::size_t>(n);
         }
     }
@@ -78,7 +78,7 @@ template <class Call>
 std::size_t transfer(std::error_code& ec, const Call& call) noexcept {
     const ssize_t n = call();
     if (n < 0) return transfer_failed(ec, call);
-    no_error(ec);
+    clear_error(ec);
     return static_cast<std::size_t>(n);
 }
 
@@ -173,7 +173,7 @@ handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_co
     }
 #if PORTSOCK_HAVE_ACCEPT4
     (void)listener_nonblocking;
-    no_error(ec);
+    clear_error(ec);
 #else
     // BSD-derived systems pass O_NONBLOCK (and SO_NOSIGPIPE, which is a
     // socket option copied from the listener) on to the accepted socket.

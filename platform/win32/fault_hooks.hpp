@@ -1,6 +1,6 @@
 // The Winsock calls socket.cpp makes through the fault-injection seam
 // (core/src/fault.hpp). Read it beside platform/posix/fault_hooks.hpp: the
-// same hooks for the same calls. PORTSOCK_SYS(name) (core/src/sys.hpp) is the call itself
+// same hooks for the same calls. PORTSOCK_SYS(name) (core/src/sys_support.hpp) is the call itself
 // (`::name`) unless the build has PORTSOCK_FAULT_INJECTION, where it is the
 // hook of the same name below: it asks the fault table, then fails the call
 // (WSASetLastError with the Winsock code of the std::errc value), shortens

@@ -179,7 +179,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             ec = last_error();
             return 0;
         }
-        no_error(ec);
+        clear_error(ec);
         bool woken = false;
         if (p->read.contains(p->wake_in)) {
             char bytes[64];

@@ -193,7 +193,7 @@ std::size_t send(handle h, const void* data, std::size_t size, msg flags,
         ec = last_error();
         return 0;
     }
-    no_error(ec);
+    clear_error(ec);
     return static_cast<std::size_t>(n);
 }
 
@@ -204,7 +204,7 @@ std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,
         ec = last_error();
         return 0;
     }
-    no_error(ec);
+    clear_error(ec);
     return static_cast<std::size_t>(n);
 }
 
@@ -219,7 +219,7 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
         ec = last_error();
         return 0;
     }
-    no_error(ec);
+    clear_error(ec);
     return static_cast<std::size_t>(n);
 }
 
@@ -239,7 +239,7 @@ std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, m
         if (::WSAGetLastError() != WSAEMSGSIZE) return 0;
         n = clamp(size);
     } else {
-        no_error(ec);
+        clear_error(ec);
     }
     if (from) *from = from_native(a.get(), a.size);
     return static_cast<std::size_t>(n);
