@@ -1,6 +1,6 @@
 // sockbench's network layer over portsock. The workloads in sockbench.cpp are
 // templates over a "net" policy; this one makes portsock calls, and
-// platform/<backend>/apps/bench_raw.hpp makes the same calls with raw system
+// apps/<posix|win32>/bench_raw.hpp makes the same calls with raw system
 // calls, so one run can compare the two doing exactly the same work.
 //
 // A policy provides (all static, all inline, none throwing):

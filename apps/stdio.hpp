@@ -1,7 +1,7 @@
 // Raw standard input and output for the apps (sockcat): reads that return
 // what is there (the C++ library's reads wait for a full buffer), bytes
 // passed unchanged (no text-mode line ends). Declared once here, defined per
-// backend in platform/<backend>/apps/stdio.cpp.
+// backend in apps/<posix|win32>/stdio.cpp.
 #pragma once
 
 #include <cstddef>

@@ -15,7 +15,7 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -f "$out"' EXIT
 for _ in $(seq 100); do grep -q 'serving' "$out" && break; sleep 0.05; done
 port=$(grep -oE '[0-9]+$' "$out" | head -n 1)
-"$build/tests/echo_load" 127.0.0.1 "$port" "$count" 100 1000
+"$build/apps/echo_load" 127.0.0.1 "$port" "$count" 100 1000
 kill -TERM $server
 wait $server
 echo "echo-server exited with status $?"

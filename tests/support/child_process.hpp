@@ -1,5 +1,5 @@
 // Starting the apps as real processes from the tests. Declared once here and
-// defined per backend in platform/<backend>/test/child_process.cpp, so the
+// defined per backend in tests/support/<posix|win32>/child_process.cpp, so the
 // tests themselves name no operating system.
 #pragma once
 

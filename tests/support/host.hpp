@@ -1,5 +1,5 @@
 // Facts about the machine the tests run on, for the few tests that must skip
-// on one (and say why). Defined per backend in platform/<backend>/test/host.cpp.
+// on one (and say why). Defined per backend in tests/support/<posix|win32>/host.cpp.
 #pragma once
 
 #include <portsock/native.hpp>
