@@ -120,7 +120,10 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
     constexpr std::size_t table_size = 2 * most_events;
     std::uint16_t seen[table_size];
     std::uintptr_t ident_of[most_events];
-    const int room = static_cast<int>(capacity < most_events ? capacity : most_events);
+    // As many kevents as there is room for, whatever the capacity: a socket
+    // has two (its read and write filters), and a kevent left over for want
+    // of room is reported again by the next wait (level-triggered).
+    constexpr int room = static_cast<int>(most_events);
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
         timespec ts{};
         timespec* timeout = nullptr;
@@ -161,7 +164,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             if (seen[at] != 0) {
                 poll_event& same = out[seen[at] - 1];
                 same.events = same.events | e;
-            } else {
+            } else if (count < capacity) {
                 seen[at] = static_cast<std::uint16_t>(count + 1);
                 ident_of[count] = ident;
                 out[count++] = {tag, e};
