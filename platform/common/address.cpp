@@ -87,7 +87,11 @@ std::error_code to_native(const endpoint& e, native_address& out) noexcept {
         sun.sun_family = AF_UNIX;
         std::memcpy(sun.sun_path, path.data(), path.size());
         std::memcpy(&out.storage, &sun, sizeof sun);
-        out.size = static_cast<os::socklen>(offsetof(sockaddr_un, sun_path) + path.size() + (abstract ? 0 : 1));
+        // The empty path is the address with no path at all (an unnamed
+        // socket; bound, one the system names, as Python's socket does):
+        // with its NUL it would be the abstract name of one NUL byte.
+        const bool terminated = !abstract && !(os::abstract_names && path.empty());
+        out.size = static_cast<os::socklen>(offsetof(sockaddr_un, sun_path) + path.size() + (terminated ? 1 : 0));
         return {};
     }
     case family::unspec: break;
