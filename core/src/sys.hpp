@@ -8,8 +8,9 @@
 //     socket.cpp      open, close, set_nonblocking, accept, connect, the data
 //                     calls, wait, socketpair, raise_handle_limit
 //     resolve.cpp     getaddrinfo, gethostname, interface_index
-//     error.hpp/.cpp  error_from_native, would_block; the backend's
-//                     last_error and resolver_error
+//     error.hpp/.cpp  error_from_native, would_block, and the backend's own
+//                     helpers: last_error, resolver_error (and on Windows
+//                     Winsock's start-up, its error category, UTF-8/16)
 //     poller_*.cpp    the poller: posix/poller_epoll.cpp, poller_kqueue.cpp
 //                     or poller_poll.cpp (one, chosen by PORTSOCK_POLLER);
 //                     win32/poller_select.cpp

@@ -58,7 +58,7 @@ poller_state* poller_open(std::error_code& ec) noexcept {
     auto* p = new_poller_state<poller_state>(ec);
     if (p == nullptr) return nullptr;
 #if PORTSOCK_HAVE_KQUEUE1
-    p->kq = ::kqueue1(O_CLOEXEC);  // close-on-exec from the start (NetBSD, FreeBSD 14)
+    p->kq = ::kqueue1(O_CLOEXEC);  // close-on-exec from the start (NetBSD, FreeBSD 14 and later)
     if (p->kq < 0) {
 #else
     p->kq = ::kqueue();

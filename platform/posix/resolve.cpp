@@ -7,8 +7,6 @@
 #include <netdb.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <climits>
 #include <cstring>
 
 namespace portsock::sys {

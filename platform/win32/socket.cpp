@@ -7,7 +7,6 @@
 #include "sys.hpp"
 
 #include <winsock2.h>
-#include <afunix.h>
 #include <mswsock.h>
 #include <windows.h>
 #include <ws2tcpip.h>
