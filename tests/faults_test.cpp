@@ -7,7 +7,6 @@
 #include "fault.hpp"
 #include "host.hpp"
 #include "net.hpp"
-#include "sys.hpp"
 
 #include <chrono>
 #include <string>
@@ -308,7 +307,7 @@ TEST_F(Faults, ShortRecvfromReportsTheSizeAndTheSender) {
                         "shortened call cannot show its size (Hostile.TheLargestDatagramIsEchoed... "
                         "shows truncation there)";
     }
-    if (portsock::sys::recvfrom_reports_whole_length()) {
+    if (testsupport::recvfrom_reports_whole_length()) {
         GTEST_SKIP() << "this system reports a truncated datagram's whole length (recvfrom with MSG_TRUNC), "
                         "so a shortened call cannot show its size (Udp.DatagramLongerThanTheBuffer... shows "
                         "truncation here)";

@@ -1,13 +1,33 @@
 // The platform contract: the system calls portsock needs, declared once here
 // and defined by exactly one backend (`platform/posix/` or `platform/win32/`),
-// chosen by CMake. Each backend keeps these functions in files of the same
-// names, so the two can be read side by side:
+// chosen by CMake, with the code both write alike in `platform/common/`.
+// Each backend keeps these functions in files of the same names, so the two
+// can be read side by side:
 //
-//   socket.cpp    open, close, bind, listen, accept, connect, shutdown, the
-//                 data calls, wait, addresses, options, errors, socketpair
-//   resolve.cpp   getaddrinfo, gethostname, interface_index
-//   address.hpp/.cpp  endpoint <-> native socket address (backend-internal)
-//   backend.cmake the backend's sources, feature checks and libraries
+//   platform/<backend>/
+//     socket.cpp      open, close, set_nonblocking, accept, connect, the data
+//                     calls, wait, socketpair, raise_handle_limit
+//     resolve.cpp     getaddrinfo, gethostname, interface_index
+//     error.hpp/.cpp  error_from_native, would_block, and the backend's own
+//                     helpers: last_error, resolver_error (and on Windows
+//                     Winsock's start-up, its error category, UTF-8/16)
+//     poller_*.cpp    the poller: posix/poller_epoll.cpp, poller_kqueue.cpp
+//                     or poller_poll.cpp (one, chosen by PORTSOCK_POLLER);
+//                     win32/poller_select.cpp
+//     fault_hooks.hpp the system calls the fault-injection seam can fail
+//     system.hpp      the native names platform/common uses (sys::os)
+//     backend.cmake   the backend's sources, feature checks and libraries
+//     include/portsock/native.hpp  native_handle_type (public)
+//   platform/posix/wake_pipe.hpp   the self-pipe the POSIX pollers wake by
+//   platform/common/
+//     socket.cpp      bind, listen, connect_result, shutdown, getsockname,
+//                     getpeername, set/get_option, set/get_raw_option,
+//                     local_path_capacity
+//     address.hpp/.cpp  endpoint <-> native socket address
+//     flags.hpp       msg and ai flags, socket types, the option table
+//     resolve.hpp     the getaddrinfo hints and result loop
+//     poller_support.hpp  the pollers' state allocation
+//     common.cmake    the common sources, included by each backend.cmake
 //
 // The rules every backend keeps:
 //   - a function reports failure in its std::error_code and never throws;
@@ -15,7 +35,18 @@
 //   - an interrupted call (EINTR) is retried inside, keeping any deadline;
 //   - handles are created close-on-exec / not inheritable, and no call ever
 //     raises SIGPIPE;
-//   - nothing allocates except getaddrinfo and gethostname.
+//   - what allocates: getaddrinfo and gethostname (their results, and on
+//     Windows the UTF-16 names), poller_open (the poller's state) and
+//     poller_add where the poller keeps a table of its sockets (poll,
+//     kqueue, select: epoll does not). Nothing else: no data call, no wait,
+//     no poller_wait, poller_modify or poller_remove.
+//
+// The rules every poller keeps (each checked by tests/contract_test.cpp on
+// every backend):
+//   - one wait reports a socket at most once: a socket ready in several
+//     ways at once is one poll_event carrying all of them;
+//   - the poller's own descriptors (the epoll or kqueue, a wake-up pipe or
+//     socket) are created close-on-exec / not inheritable, like sockets.
 //
 // Arguments were validated by the core before they get here: handles are
 // open, buffers are non-empty where that matters, endpoints are non-empty.
@@ -79,10 +110,6 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
 /// the buffer and reports `std::errc::message_size`; `from` is still set.
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept;
-/// Whether recvfrom learns a truncated message's whole length from the
-/// system itself (then a shortened call, as the fault seam makes, cannot
-/// show the shortened count: the system reports the whole length).
-bool recvfrom_reports_whole_length() noexcept;
 
 // Waiting -------------------------------------------------------------------
 
@@ -111,8 +138,9 @@ bool would_block(std::error_code ec) noexcept;
 // Readiness (poller.hpp) ------------------------------------------------------
 
 /// The backend's poller (epoll, kqueue, poll or select), defined in its
-/// poller_*.cpp. Created by poller_open, which may allocate; nothing else
-/// allocates except poller_add where the backend keeps a table.
+/// poller_*.cpp. Created by poller_open, which allocates; nothing else
+/// allocates except poller_add where the backend keeps a table. The rules
+/// above hold: one poll_event per socket per wait, descriptors close-on-exec.
 struct poller_state;
 poller_state* poller_open(std::error_code& ec) noexcept;
 void poller_close(poller_state* p) noexcept;

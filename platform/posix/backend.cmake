@@ -1,10 +1,10 @@
 # The POSIX backend: its sources, and checks for the features that differ
 # between Linux, macOS and the BSDs (by symbol, never by system name).
 target_sources(portsock PRIVATE
-    ${CMAKE_CURRENT_LIST_DIR}/address.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resolve.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
+include(${CMAKE_CURRENT_LIST_DIR}/../common/common.cmake)
 
 include(CheckCXXSymbolExists)
 
@@ -31,8 +31,14 @@ check_cxx_symbol_exists(accept4 "sys/socket.h" PORTSOCK_HAVE_ACCEPT4)
 check_cxx_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_HAVE_SOCK_CLOEXEC)
 check_cxx_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_HAVE_MSG_NOSIGNAL)
 check_cxx_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_HAVE_SO_NOSIGPIPE)
+# The pollers' own descriptors close-on-exec at creation (the wake-up pipe,
+# the kqueue); without these, fcntl sets it just after.
+check_cxx_symbol_exists(pipe2 "fcntl.h;unistd.h" PORTSOCK_HAVE_PIPE2)
+if(portsock_poller STREQUAL "kqueue")
+    check_cxx_symbol_exists(kqueue1 "sys/types.h;sys/event.h;sys/time.h" PORTSOCK_HAVE_KQUEUE1)
+endif()
 
-foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE)
+foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE PIPE2 KQUEUE1)
     if(PORTSOCK_HAVE_${feature})
         target_compile_definitions(portsock PRIVATE PORTSOCK_HAVE_${feature}=1)
     else()

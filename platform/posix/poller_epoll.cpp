@@ -1,6 +1,7 @@
 // The poller over Linux epoll (level-triggered). Chosen by backend.cmake when
 // the system has epoll and PORTSOCK_POLLER is auto or epoll.
 #include "error.hpp"
+#include "poller_support.hpp"
 #include "sys.hpp"
 #include "wake_pipe.hpp"
 
@@ -8,7 +9,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <new>
 
 namespace portsock::sys {
 
@@ -41,11 +41,8 @@ std::error_code control(poller_state* p, int op, handle h, event interest, std::
 }  // namespace
 
 poller_state* poller_open(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
-    if (p == nullptr) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return nullptr;
-    }
+    auto* p = new_poller_state<poller_state>(ec);
+    if (p == nullptr) return nullptr;
     p->epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (p->epoll < 0) {
         ec = last_error();

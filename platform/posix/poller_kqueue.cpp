@@ -3,6 +3,7 @@
 // chosen only with PORTSOCK_POLLER=kqueue until the hosted macOS runner has
 // proven it; the default elsewhere is the tested poll() poller.
 #include "error.hpp"
+#include "poller_support.hpp"
 #include "sys.hpp"
 #include "wake_pipe.hpp"
 
@@ -12,7 +13,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <new>
+#include <cstring>
 #include <unordered_set>
 
 namespace portsock::sys {
@@ -31,6 +32,9 @@ constexpr std::uint64_t wake_tag = ~std::uint64_t{0};
 
 void* to_udata(std::uint64_t tag) noexcept { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)); }
 std::uint64_t from_udata(void* udata) noexcept { return reinterpret_cast<std::uintptr_t>(udata); }
+
+// The most kevents one wait asks for.
+constexpr std::size_t most_events = 256;
 
 // Sets both filters: added and enabled when wanted, deleted when not (a
 // delete of a filter that was never added fails with ENOENT, which is fine).
@@ -51,13 +55,15 @@ std::error_code apply(poller_state* p, handle h, event interest, std::uint64_t t
 }  // namespace
 
 poller_state* poller_open(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
-    if (p == nullptr) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return nullptr;
-    }
+    auto* p = new_poller_state<poller_state>(ec);
+    if (p == nullptr) return nullptr;
+#if PORTSOCK_HAVE_KQUEUE1
+    p->kq = ::kqueue1(O_CLOEXEC);  // close-on-exec from the start (NetBSD, FreeBSD 14 and later)
+    if (p->kq < 0) {
+#else
     p->kq = ::kqueue();
     if (p->kq < 0 || ::fcntl(p->kq, F_SETFD, FD_CLOEXEC) < 0) {
+#endif
         ec = last_error();
         poller_close(p);
         return nullptr;
@@ -107,8 +113,17 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
 
 std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
                         wait_limit limit, std::error_code& ec) noexcept {
-    struct kevent events[256];
-    const int room = static_cast<int>(capacity < 256 ? capacity : 256);
+    struct kevent events[most_events];
+    // Which poll_event holds a socket (by ident): an open-addressed table
+    // twice the size of the kevents, so a wait stays linear in what it got.
+    // seen[] holds 1 + the poll_event's index, 0 for a free slot.
+    constexpr std::size_t table_size = 2 * most_events;
+    std::uint16_t seen[table_size];
+    std::uintptr_t ident_of[most_events];
+    // As many kevents as there is room for, whatever the capacity: a socket
+    // has two (its read and write filters), and a kevent left over for want
+    // of room is reported again by the next wait (level-triggered).
+    constexpr int room = static_cast<int>(most_events);
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
         timespec ts{};
         timespec* timeout = nullptr;
@@ -126,6 +141,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
         clear_error(ec);
         std::size_t count = 0;
         bool woken = false;
+        if (n > 0) std::memset(seen, 0, sizeof seen);
         for (int k = 0; k < n; ++k) {
             const std::uint64_t tag = from_udata(events[k].udata);
             if (tag == wake_tag) {
@@ -140,10 +156,17 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             if ((events[k].flags & EV_ERROR) != 0 || ((events[k].flags & EV_EOF) != 0 && events[k].fflags != 0)) {
                 e = e | event::error;
             }
-            // The read and write filters of one socket arrive apart: merge them.
-            if (count > 0 && out[count - 1].tag == tag) {
-                out[count - 1].events = out[count - 1].events | e;
-            } else {
+            // A socket's read and write filters arrive as two kevents, not
+            // always next to each other: one poll_event per socket.
+            const std::uintptr_t ident = events[k].ident;
+            std::size_t at = (ident * 0x9e3779b9u) & (table_size - 1);
+            while (seen[at] != 0 && ident_of[seen[at] - 1] != ident) at = (at + 1) & (table_size - 1);
+            if (seen[at] != 0) {
+                poll_event& same = out[seen[at] - 1];
+                same.events = same.events | e;
+            } else if (count < capacity) {
+                seen[at] = static_cast<std::uint16_t>(count + 1);
+                ident_of[count] = ident;
                 out[count++] = {tag, e};
             }
         }

@@ -2,12 +2,12 @@
 // PORTSOCK_POLLER=poll (the `poll-only` preset) so that it is tested here.
 // Registration keeps a table (add may allocate); wait only scans it.
 #include "error.hpp"
+#include "poller_support.hpp"
 #include "sys.hpp"
 #include "wake_pipe.hpp"
 
 #include <poll.h>
 
-#include <new>
 #include <vector>
 
 namespace portsock::sys {
@@ -38,11 +38,8 @@ std::size_t find(const poller_state* p, handle h) noexcept {
 }  // namespace
 
 poller_state* poller_open(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
-    if (p == nullptr) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return nullptr;
-    }
+    auto* p = new_poller_state<poller_state>(ec);
+    if (p == nullptr) return nullptr;
     ec = p->waker.open();
     if (ec) {
         delete p;

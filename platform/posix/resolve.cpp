@@ -1,50 +1,20 @@
 // Name resolution over the system resolver (POSIX getaddrinfo).
-#include "address.hpp"
 #include "error.hpp"
+#include "resolve.hpp"
 #include "sys.hpp"
 
 #include <net/if.h>
 #include <netdb.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <climits>
 #include <cstring>
 
 namespace portsock::sys {
-namespace {
-
-int native_ai_flags(ai flags) noexcept {
-    int out = 0;
-    if (has(flags, ai::passive)) out |= AI_PASSIVE;
-    if (has(flags, ai::canonname)) out |= AI_CANONNAME;
-    if (has(flags, ai::numerichost)) out |= AI_NUMERICHOST;
-    if (has(flags, ai::numericserv)) out |= AI_NUMERICSERV;
-    if (has(flags, ai::addrconfig)) out |= AI_ADDRCONFIG;
-    if (has(flags, ai::v4mapped)) out |= AI_V4MAPPED;
-    return out;
-}
-
-bool from_native_type(int native, type& out) noexcept {
-    for (type t : {type::stream, type::dgram, type::raw, type::seqpacket}) {
-        if (native_type(t) == native) {
-            out = t;
-            return true;
-        }
-    }
-    return false;
-}
-
-}  // namespace
 
 std::vector<address_info> getaddrinfo(const char* host, const char* service, family f,
                                       std::optional<type> t, int proto, ai flags,
                                       std::error_code& ec) {
-    ::addrinfo hints{};
-    hints.ai_family = native_family(f);
-    hints.ai_socktype = t ? native_type(*t) : 0;
-    hints.ai_protocol = proto;
-    hints.ai_flags = native_ai_flags(flags);
+    const auto hints = resolver_hints<::addrinfo>(f, t, proto, flags);
     ::addrinfo* list = nullptr;
     const int rc = ::getaddrinfo(host, service, &hints, &list);
     if (rc != 0) {
@@ -52,18 +22,11 @@ std::vector<address_info> getaddrinfo(const char* host, const char* service, fam
         return {};
     }
     ec.clear();
-    std::vector<address_info> result;
-    for (const ::addrinfo* p = list; p != nullptr; p = p->ai_next) {
-        address_info info;
-        info.family = from_native_family(p->ai_family);
-        if (info.family == family::unspec || !from_native_type(p->ai_socktype, info.type)) continue;
-        info.proto = p->ai_protocol;
-        if (p->ai_canonname != nullptr) info.canonname = p->ai_canonname;
-        info.address = from_native(p->ai_addr, p->ai_addrlen);
-        result.push_back(std::move(info));
-    }
-    ::freeaddrinfo(list);
-    return result;
+    struct release {
+        ::addrinfo* list;
+        ~release() { ::freeaddrinfo(list); }
+    } owner{list};
+    return resolver_results(list, [](const char* name) { return std::string(name); });
 }
 
 std::string gethostname(std::error_code& ec) {

@@ -2,13 +2,12 @@
 // the BSDs and embedded Linux. Features are chosen by CMake's symbol checks
 // (PORTSOCK_HAVE_*), never by the name of an operating system.
 #include "address.hpp"
+#include "flags.hpp"
 #include "error.hpp"
 #include "fault_hooks.hpp"
 #include "sys.hpp"
 
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -27,16 +26,6 @@ constexpr int send_flags = MSG_NOSIGNAL;
 #else
 constexpr int send_flags = 0;
 #endif
-
-int native_flags(msg flags) noexcept {
-    if (flags == msg::none) return 0;  // the common case, without four tests
-    int out = 0;
-    if (has(flags, msg::peek)) out |= MSG_PEEK;
-    if (has(flags, msg::oob)) out |= MSG_OOB;
-    if (has(flags, msg::waitall)) out |= MSG_WAITALL;
-    if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
-    return out;
-}
 
 std::error_code set_cloexec(int fd) noexcept {
     const int flags = ::fcntl(fd, F_GETFD);
@@ -88,26 +77,6 @@ constexpr int cloexec_type = SOCK_CLOEXEC;
 constexpr int cloexec_type = 0;
 #endif
 
-struct option_place {
-    int level;
-    int name;
-};
-
-option_place place_of(option_id id) noexcept {
-    switch (id) {
-    case option_id::reuse_address: return {SOL_SOCKET, SO_REUSEADDR};
-    case option_id::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
-    case option_id::broadcast: return {SOL_SOCKET, SO_BROADCAST};
-    case option_id::linger: return {SOL_SOCKET, SO_LINGER};
-    case option_id::recv_buffer: return {SOL_SOCKET, SO_RCVBUF};
-    case option_id::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
-    case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
-    case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
-    case option_id::error: return {SOL_SOCKET, SO_ERROR};
-    }
-    return {SOL_SOCKET, 0};
-}
-
 }  // namespace
 
 // Opening and closing -------------------------------------------------------
@@ -138,18 +107,6 @@ std::error_code set_nonblocking(handle h, bool on) noexcept {
 }
 
 // Connections ---------------------------------------------------------------
-
-std::error_code bind(handle h, const endpoint& address) noexcept {
-    native_address a;
-    if (std::error_code ec = to_native(address, a)) return ec;
-    if (::bind(h, a.get(), a.size) < 0) return last_error();
-    return {};
-}
-
-std::error_code listen(handle h, int backlog) noexcept {
-    if (::listen(h, backlog) < 0) return last_error();
-    return {};
-}
 
 handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {
     native_address a;
@@ -197,20 +154,6 @@ std::error_code connect(handle h, const endpoint& address) noexcept {
     // would fail with EALREADY. Wait for it to finish and read its outcome.
     std::error_code ec = wait(h, direction::write, clock::time_point::max());
     return ec ? ec : connect_result(h);
-}
-
-std::error_code connect_result(handle h) noexcept {
-    int value = 0;
-    socklen_t size = sizeof value;
-    if (::getsockopt(h, SOL_SOCKET, SO_ERROR, &value, &size) < 0) return last_error();
-    if (value != 0) return {value, std::system_category()};
-    return {};
-}
-
-std::error_code shutdown(handle h, shut how) noexcept {
-    const int native = how == shut::rd ? SHUT_RD : how == shut::wr ? SHUT_WR : SHUT_RDWR;
-    if (::shutdown(h, native) < 0) return last_error();
-    return {};
 }
 
 // Data ------------------------------------------------------------------------
@@ -279,8 +222,6 @@ PORTSOCK_OUT_OF_LINE std::size_t recvfrom_by_recvmsg(handle h, void* buffer, std
 
 }  // namespace
 
-bool recvfrom_reports_whole_length() noexcept { return trunc_reports_whole_length(); }
-
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept {
     const int native = native_flags(flags);
@@ -306,15 +247,15 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
     p.fd = h;
     p.events = dir == direction::read ? POLLIN : POLLOUT;
     for (;;) {
-        int timeout_ms = -1;
+        std::int64_t left_ns = -1;
         if (deadline != clock::time_point::max()) {
             const auto left = deadline - clock::now();
             if (left <= clock::duration::zero()) return std::make_error_code(std::errc::timed_out);
-            // Round up, so that the poll never returns before the deadline;
-            // clamp to what poll takes (a long timeout is waited in slices).
-            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(left).count();
-            timeout_ms = ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
+            left_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
         }
+        // Rounded up, so that the poll never returns before the deadline, and
+        // clamped to what poll takes (a long timeout is waited in slices).
+        const int timeout_ms = to_milliseconds(left_ns);
         const int n = PORTSOCK_SYS(poll)(&p, 1, timeout_ms);
         if (n > 0) {
             if ((p.revents & POLLNVAL) != 0) return std::make_error_code(std::errc::bad_file_descriptor);
@@ -324,59 +265,7 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
     }
 }
 
-// Addresses and options -----------------------------------------------------
-
-std::error_code getsockname(handle h, endpoint& out) noexcept {
-    native_address a;
-    if (::getsockname(h, a.get(), &a.size) < 0) return last_error();
-    out = from_native(a.get(), a.size);
-    return {};
-}
-
-std::error_code getpeername(handle h, endpoint& out) noexcept {
-    native_address a;
-    if (::getpeername(h, a.get(), &a.size) < 0) return last_error();
-    out = from_native(a.get(), a.size);
-    return {};
-}
-
-std::error_code set_option(handle h, option_id id, int value) noexcept {
-    const option_place place = place_of(id);
-    if (id == option_id::linger) {
-        ::linger l{};
-        l.l_onoff = value >= 0 ? 1 : 0;
-        l.l_linger = value >= 0 ? value : 0;
-        return set_raw_option(h, place.level, place.name, &l, sizeof l);
-    }
-    return set_raw_option(h, place.level, place.name, &value, sizeof value);
-}
-
-std::error_code get_option(handle h, option_id id, int& value) noexcept {
-    const option_place place = place_of(id);
-    if (id == option_id::linger) {
-        ::linger l{};
-        std::size_t size = sizeof l;
-        if (std::error_code ec = get_raw_option(h, place.level, place.name, &l, size)) return ec;
-        value = l.l_onoff != 0 ? l.l_linger : -1;
-        return {};
-    }
-    std::size_t size = sizeof value;
-    return get_raw_option(h, place.level, place.name, &value, size);
-}
-
-std::error_code set_raw_option(handle h, int level, int name, const void* value,
-                               std::size_t size) noexcept {
-    if (::setsockopt(h, level, name, value, static_cast<socklen_t>(size)) < 0) return last_error();
-    return {};
-}
-
-std::error_code get_raw_option(handle h, int level, int name, void* value,
-                               std::size_t& size) noexcept {
-    auto native_size = static_cast<socklen_t>(size);
-    if (::getsockopt(h, level, name, value, &native_size) < 0) return last_error();
-    size = native_size;
-    return {};
-}
+// Pairs and limits ----------------------------------------------------------
 
 std::error_code socketpair(family f, type t, int proto, handle (&out)[2]) noexcept {
     int fds[2];
@@ -397,8 +286,6 @@ std::error_code socketpair(family f, type t, int proto, handle (&out)[2]) noexce
     out[1] = fds[1];
     return {};
 }
-
-std::size_t local_path_capacity() noexcept { return sizeof(sockaddr_un::sun_path); }
 
 std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept {
     rlimit limit{};

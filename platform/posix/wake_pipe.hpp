@@ -27,6 +27,13 @@ struct wake_pipe {
 
     std::error_code open() noexcept {
         int fds[2];
+#if PORTSOCK_HAVE_PIPE2
+        // Close-on-exec from the start: no window in which a fork and exec
+        // in another thread could pass the pipe on.
+        if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) return last_error();
+        read_end = fds[0];
+        write_end = fds[1];
+#else
         if (::pipe(fds) < 0) return last_error();
         read_end = fds[0];
         write_end = fds[1];
@@ -37,6 +44,7 @@ struct wake_pipe {
                 return ec;
             }
         }
+#endif
 #ifdef PORTSOCK_UNDER_TSAN
         // ThreadSanitizer defers a signal that arrives outside a blocking
         // call, keeping it in a per-thread context that it allocates at the

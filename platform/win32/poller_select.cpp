@@ -5,13 +5,13 @@
 // between calls, so wait allocates nothing. wake() sends a datagram to a
 // loopback UDP socket that every wait watches.
 #include "error.hpp"
+#include "poller_support.hpp"
 #include "sys.hpp"
 
 #include <winsock2.h>
 #include <windows.h>
 
 #include <cstring>
-#include <new>
 #include <vector>
 
 namespace portsock::sys {
@@ -105,11 +105,8 @@ entry* find(poller_state* p, handle h) noexcept {
 }  // namespace
 
 poller_state* poller_open(std::error_code& ec) noexcept {
-    auto* p = new (std::nothrow) poller_state;
-    if (p == nullptr) {
-        ec = std::make_error_code(std::errc::not_enough_memory);
-        return nullptr;
-    }
+    auto* p = new_poller_state<poller_state>(ec);
+    if (p == nullptr) return nullptr;
     ec = make_waker(p);
     if (!ec) ec = reserve(p);
     if (ec) {

@@ -1,12 +1,12 @@
 // The platform contract (core/src/sys.hpp) over Winsock 2. Read it beside
 // platform/posix/socket.cpp: the same functions in the same order.
 #include "address.hpp"
+#include "flags.hpp"
 #include "error.hpp"
 #include "fault_hooks.hpp"
 #include "sys.hpp"
 
 #include <winsock2.h>
-#include <afunix.h>
 #include <mswsock.h>
 #include <windows.h>
 #include <ws2tcpip.h>
@@ -30,44 +30,11 @@ int clamp(std::size_t size) noexcept {
 
 SOCKET native(handle h) noexcept { return static_cast<SOCKET>(h); }
 
-int native_flags(msg flags) noexcept {
-    if (flags == msg::none) return 0;  // the common case, without four tests
-    int out = 0;
-    if (has(flags, msg::peek)) out |= MSG_PEEK;
-    if (has(flags, msg::oob)) out |= MSG_OOB;
-    if (has(flags, msg::waitall)) out |= MSG_WAITALL;
-    if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
-    return out;
-}
-
 std::error_code no_inherit(SOCKET s) noexcept {
     if (!::SetHandleInformation(reinterpret_cast<HANDLE>(s), HANDLE_FLAG_INHERIT, 0)) {
         return {static_cast<int>(::GetLastError()), winsock_category()};
     }
     return {};
-}
-
-struct option_place {
-    int level;
-    int name;
-};
-
-option_place place_of(option_id id) noexcept {
-    switch (id) {
-    // SO_REUSEADDR on Windows lets another socket take over a port in use;
-    // the exclusive option gives what POSIX programs mean by address reuse
-    // without that hole (see README, "What portsock decides for you").
-    case option_id::reuse_address: return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE};
-    case option_id::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
-    case option_id::broadcast: return {SOL_SOCKET, SO_BROADCAST};
-    case option_id::linger: return {SOL_SOCKET, SO_LINGER};
-    case option_id::recv_buffer: return {SOL_SOCKET, SO_RCVBUF};
-    case option_id::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
-    case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
-    case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
-    case option_id::error: return {SOL_SOCKET, SO_ERROR};
-    }
-    return {SOL_SOCKET, 0};
 }
 
 }  // namespace
@@ -124,18 +91,6 @@ std::error_code set_nonblocking(handle h, bool on) noexcept {
 
 // Connections ---------------------------------------------------------------
 
-std::error_code bind(handle h, const endpoint& address) noexcept {
-    native_address a;
-    if (std::error_code ec = to_native(address, a)) return ec;
-    if (::bind(native(h), a.get(), a.size) == SOCKET_ERROR) return last_error();
-    return {};
-}
-
-std::error_code listen(handle h, int backlog) noexcept {
-    if (::listen(native(h), backlog) == SOCKET_ERROR) return last_error();
-    return {};
-}
-
 handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {
     native_address a;
     SOCKET s;
@@ -165,22 +120,6 @@ std::error_code connect(handle h, const endpoint& address) noexcept {
     native_address a;
     if (std::error_code ec = to_native(address, a)) return ec;
     if (PORTSOCK_SYS(connect)(native(h), a.get(), a.size) == SOCKET_ERROR) return last_error();
-    return {};
-}
-
-std::error_code connect_result(handle h) noexcept {
-    int value = 0;
-    int size = sizeof value;
-    if (::getsockopt(native(h), SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&value), &size) ==
-        SOCKET_ERROR) {
-        return last_error();
-    }
-    return error_from_native(value);
-}
-
-std::error_code shutdown(handle h, shut how) noexcept {
-    const int native_how = how == shut::rd ? SD_RECEIVE : how == shut::wr ? SD_SEND : SD_BOTH;
-    if (::shutdown(native(h), native_how) == SOCKET_ERROR) return last_error();
     return {};
 }
 
@@ -222,9 +161,6 @@ std::size_t sendto(handle h, const void* data, std::size_t size, const endpoint&
     clear_error(ec);
     return static_cast<std::size_t>(n);
 }
-
-// Winsock says WSAEMSGSIZE for a truncated message, not its length.
-bool recvfrom_reports_whole_length() noexcept { return false; }
 
 std::size_t recvfrom(handle h, void* buffer, std::size_t size, endpoint* from, msg flags,
                      std::error_code& ec) noexcept {
@@ -273,73 +209,13 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
     }
 }
 
-// Addresses and options -----------------------------------------------------
-
-std::error_code getsockname(handle h, endpoint& out) noexcept {
-    native_address a;
-    if (::getsockname(native(h), a.get(), &a.size) == SOCKET_ERROR) return last_error();
-    out = from_native(a.get(), a.size);
-    return {};
-}
-
-std::error_code getpeername(handle h, endpoint& out) noexcept {
-    native_address a;
-    if (::getpeername(native(h), a.get(), &a.size) == SOCKET_ERROR) return last_error();
-    out = from_native(a.get(), a.size);
-    return {};
-}
-
-std::error_code set_option(handle h, option_id id, int value) noexcept {
-    const option_place place = place_of(id);
-    if (id == option_id::linger) {
-        ::linger l{};
-        l.l_onoff = value >= 0 ? 1 : 0;
-        l.l_linger = static_cast<u_short>(value < 0 ? 0 : value > 0xffff ? 0xffff : value);
-        return set_raw_option(h, place.level, place.name, &l, sizeof l);
-    }
-    return set_raw_option(h, place.level, place.name, &value, sizeof value);
-}
-
-std::error_code get_option(handle h, option_id id, int& value) noexcept {
-    const option_place place = place_of(id);
-    if (id == option_id::linger) {
-        ::linger l{};
-        std::size_t size = sizeof l;
-        if (std::error_code ec = get_raw_option(h, place.level, place.name, &l, size)) return ec;
-        value = l.l_onoff != 0 ? l.l_linger : -1;
-        return {};
-    }
-    value = 0;  // some options fill only one byte (a BOOLEAN)
-    std::size_t size = sizeof value;
-    return get_raw_option(h, place.level, place.name, &value, size);
-}
-
-std::error_code set_raw_option(handle h, int level, int name, const void* value,
-                               std::size_t size) noexcept {
-    if (::setsockopt(native(h), level, name, static_cast<const char*>(value), clamp(size)) ==
-        SOCKET_ERROR) {
-        return last_error();
-    }
-    return {};
-}
-
-std::error_code get_raw_option(handle h, int level, int name, void* value,
-                               std::size_t& size) noexcept {
-    int native_size = clamp(size);
-    if (::getsockopt(native(h), level, name, static_cast<char*>(value), &native_size) == SOCKET_ERROR) {
-        return last_error();
-    }
-    size = static_cast<std::size_t>(native_size);
-    return {};
-}
+// Pairs and limits ----------------------------------------------------------
 
 // Windows has no socketpair: Unix-domain pairs are refused (the core makes
 // IPv4/IPv6 pairs over loopback, and `family::unspec` falls back to those).
 std::error_code socketpair(family, type, int, handle (&)[2]) noexcept {
     return {WSAEAFNOSUPPORT, winsock_category()};
 }
-
-std::size_t local_path_capacity() noexcept { return sizeof(sockaddr_un::sun_path); }
 
 // Windows sets no per-process limit on sockets (only memory limits them).
 std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept {

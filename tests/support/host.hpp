@@ -5,6 +5,7 @@
 #include <portsock/native.hpp>
 
 #include <cstddef>
+#include <vector>
 
 namespace testsupport {
 
@@ -24,9 +25,20 @@ bool calls_can_be_interrupted();
 /// buffer it was given is full (WSAEMSGSIZE).
 bool truncation_reports_the_count();
 
+/// True where a receive with MSG_TRUNC returns a truncated datagram's whole
+/// length (Linux), which the POSIX backend then uses instead of recvmsg: a
+/// call the fault seam shortens still reports the whole length there.
+/// Winsock says only WSAEMSGSIZE. Asked of the system, as the backend asks.
+bool recvfrom_reports_whole_length();
+
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.
 std::size_t open_handle_count();
+
+/// The descriptors (POSIX) or kernel handles (Windows) this process has open
+/// now, in increasing order: what a call opened is what a later list holds
+/// and an earlier one did not.
+std::vector<portsock::native_handle_type> open_handles();
 
 /// Puts the broken-pipe signal at its default action (ending the process),
 /// whatever this process inherited. True when it is now there; Windows has

@@ -4,6 +4,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 namespace testsupport {
 
@@ -17,6 +22,43 @@ bool inheritable(portsock::native_handle_type handle) {
 bool calls_can_be_interrupted() { return true; }
 
 bool truncation_reports_the_count() { return true; }
+
+bool recvfrom_reports_whole_length() {
+    int fds[2];
+    if (::socketpair(AF_UNIX, SOCK_DGRAM, 0, fds) < 0) return false;
+    char in = 0;
+    const bool whole = ::send(fds[0], "ab", 2, 0) == 2 && ::recv(fds[1], &in, 1, MSG_TRUNC | MSG_DONTWAIT) == 2;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return whole;
+}
+
+std::vector<portsock::native_handle_type> open_handles() {
+    std::vector<portsock::native_handle_type> out;
+    // /proc/self/fd where there is one (less its own descriptor), else every
+    // descriptor number up to the limit is asked.
+    if (DIR* dir = ::opendir("/proc/self/fd")) {
+        const int own = ::dirfd(dir);
+        while (const dirent* entry = ::readdir(dir)) {
+            if (entry->d_name[0] == '.') continue;
+            const int fd = std::atoi(entry->d_name);
+            if (fd != own) out.push_back(fd);
+        }
+        ::closedir(dir);
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    rlimit limit{};
+    int highest = 65536;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        limit.rlim_cur < static_cast<rlim_t>(highest)) {
+        highest = static_cast<int>(limit.rlim_cur);
+    }
+    for (int fd = 0; fd < highest; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0) out.push_back(fd);
+    }
+    return out;
+}
 
 std::size_t open_handle_count() {
     // /proc/self/fd where there is one (its own descriptor is not counted),

@@ -21,6 +21,22 @@ bool calls_can_be_interrupted() { return false; }
 
 bool truncation_reports_the_count() { return false; }
 
+// Winsock says WSAEMSGSIZE for a truncated message, not its length.
+bool recvfrom_reports_whole_length() { return false; }
+
+// Every handle value is asked (Windows has no list a process can read without
+// the native API; a small process's handles, its sockets included, are low).
+std::vector<portsock::native_handle_type> open_handles() {
+    std::vector<portsock::native_handle_type> out;
+    for (std::uintptr_t value = 4; value < 0x10000; value += 4) {
+        DWORD flags = 0;
+        if (::GetHandleInformation(reinterpret_cast<HANDLE>(value), &flags)) {
+            out.push_back(static_cast<portsock::native_handle_type>(value));
+        }
+    }
+    return out;
+}
+
 std::size_t open_handle_count() {
     DWORD count = 0;
     if (::GetProcessHandleCount(::GetCurrentProcess(), &count) && count > 0) return count;

@@ -1,7 +1,5 @@
 #include "address.hpp"
 
-#include <afunix.h>
-
 #include <cstddef>
 #include <cstring>
 
@@ -19,6 +17,10 @@ std::uint16_t get_port(const void* field) noexcept {
     std::memcpy(bytes, field, 2);
     return static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
 }
+
+// The fewest bytes that hold an address's family: on the BSDs a length byte
+// comes first (sa_len), so the family field does not start at 0.
+constexpr std::size_t family_end = offsetof(sockaddr, sa_family) + sizeof(sockaddr{}.sa_family);
 
 }  // namespace
 
@@ -75,13 +77,21 @@ std::error_code to_native(const endpoint& e, native_address& out) noexcept {
     case family::local: {
         sockaddr_un sun{};
         const std::string_view path = e.path();
-        // Windows has no abstract names; a pathname needs its NUL.
-        if (e.is_abstract()) return std::make_error_code(std::errc::address_family_not_supported);
-        if (path.size() >= sizeof sun.sun_path) return error::path_too_long;
+        const bool abstract = e.is_abstract();
+        if (abstract && !os::abstract_names) return std::make_error_code(std::errc::address_family_not_supported);
+        // A pathname needs its terminating NUL inside sun_path; an abstract
+        // name (leading NUL) is exactly as long as it is.
+        if (abstract ? path.size() > sizeof sun.sun_path : path.size() >= sizeof sun.sun_path) {
+            return error::path_too_long;
+        }
         sun.sun_family = AF_UNIX;
         std::memcpy(sun.sun_path, path.data(), path.size());
         std::memcpy(&out.storage, &sun, sizeof sun);
-        out.size = static_cast<int>(offsetof(sockaddr_un, sun_path) + path.size() + 1);
+        // The empty path is the address with no path at all (an unnamed
+        // socket; bound, one the system names, as Python's socket does):
+        // with its NUL it would be the abstract name of one NUL byte.
+        const bool terminated = !abstract && !(os::abstract_names && path.empty());
+        out.size = static_cast<os::socklen>(offsetof(sockaddr_un, sun_path) + path.size() + (terminated ? 1 : 0));
         return {};
     }
     case family::unspec: break;
@@ -89,11 +99,13 @@ std::error_code to_native(const endpoint& e, native_address& out) noexcept {
     return error::empty_endpoint;
 }
 
-endpoint from_native(const sockaddr* address, int size) noexcept {
-    if (size < static_cast<int>(sizeof(address->sa_family))) return {};
+endpoint from_native(const sockaddr* address, os::socklen size) noexcept {
+    if (size <= 0 || static_cast<std::size_t>(size) < family_end) return {};
+    const auto length = static_cast<std::size_t>(size);
     switch (address->sa_family) {
     case AF_INET: {
         sockaddr_in sin;
+        if (length < sizeof sin) return {};
         std::memcpy(&sin, address, sizeof sin);
         std::array<std::uint8_t, 4> bytes;
         std::memcpy(bytes.data(), &sin.sin_addr, 4);
@@ -101,6 +113,7 @@ endpoint from_native(const sockaddr* address, int size) noexcept {
     }
     case AF_INET6: {
         sockaddr_in6 sin6;
+        if (length < sizeof sin6) return {};
         std::memcpy(&sin6, address, sizeof sin6);
         std::array<std::uint8_t, 16> bytes;
         std::memcpy(bytes.data(), &sin6.sin6_addr, 16);
@@ -108,13 +121,15 @@ endpoint from_native(const sockaddr* address, int size) noexcept {
     }
     case AF_UNIX: {
         sockaddr_un sun{};
-        std::memcpy(&sun, address, static_cast<std::size_t>(size) < sizeof sun ? static_cast<std::size_t>(size) : sizeof sun);
-        const int offset = static_cast<int>(offsetof(sockaddr_un, sun_path));
-        std::size_t length = size > offset ? static_cast<std::size_t>(size - offset) : 0;
-        if (length > sizeof sun.sun_path) length = sizeof sun.sun_path;
-        length = strnlen(sun.sun_path, length);
+        std::memcpy(&sun, address, length < sizeof sun ? length : sizeof sun);
+        constexpr std::size_t offset = offsetof(sockaddr_un, sun_path);
+        std::size_t path_length = length > offset ? length - offset : 0;
+        if (path_length > sizeof sun.sun_path) path_length = sizeof sun.sun_path;
+        // A pathname ends at its first NUL; an abstract name keeps every byte.
+        const bool abstract = os::abstract_names && path_length > 0 && sun.sun_path[0] == '\0';
+        if (!abstract) path_length = strnlen(sun.sun_path, path_length);
         std::error_code ec;
-        endpoint e = endpoint::local(std::string_view(sun.sun_path, length), ec);
+        endpoint e = endpoint::local(std::string_view(sun.sun_path, path_length), ec);
         return ec ? endpoint{} : e;
     }
     default: return {};

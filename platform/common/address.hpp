@@ -1,23 +1,24 @@
-// Endpoints to and from Winsock's socket addresses. Ports and addresses are
-// copied as bytes in network order, so no byte-swapping is written by hand.
+// Endpoints to and from the system's socket addresses, for both backends
+// (BSD sockets and Winsock lay them out alike; system.hpp names what
+// differs). Ports and addresses are copied as bytes in network order, so no
+// byte-swapping is written by hand anywhere.
 #pragma once
 
-#include <portsock/endpoint.hpp>
+#include "system.hpp"
 
-#include <winsock2.h>
-#include <ws2tcpip.h>
+#include <portsock/endpoint.hpp>
 
 #include <system_error>
 
 namespace portsock::sys {
 
-/// A socket address as Winsock takes it, with its length. The storage is
+/// A socket address as the system takes it, with its length. The storage is
 /// not zeroed: to_native or the system fills it, and only its first `size`
 /// bytes are ever read (zeroing 128 bytes on every sendto and recvfrom was
 /// measurable).
 struct native_address {
     sockaddr_storage storage;
-    int size = sizeof(sockaddr_storage);
+    os::socklen size = sizeof(sockaddr_storage);
 
     sockaddr* get() noexcept { return reinterpret_cast<sockaddr*>(&storage); }
     const sockaddr* get() const noexcept { return reinterpret_cast<const sockaddr*>(&storage); }
@@ -31,7 +32,9 @@ family from_native_family(int f) noexcept;
 /// Fills `out` from an endpoint; `error::path_too_long` for a Unix path the
 /// system cannot take.
 std::error_code to_native(const endpoint& e, native_address& out) noexcept;
-/// The endpoint for a native address (empty for families portsock lacks).
-endpoint from_native(const sockaddr* address, int size) noexcept;
+/// The endpoint for the first `size` bytes at `address`, which are all it
+/// reads: empty for families portsock lacks and for an address too short
+/// for its family (a Unix-domain one may stop anywhere after its family).
+endpoint from_native(const sockaddr* address, os::socklen size) noexcept;
 
 }  // namespace portsock::sys

@@ -1,0 +1,66 @@
+// portsock's flags and option names as the system's numbers, for both
+// backends: the values differ between systems, the names do not.
+#pragma once
+
+#include "address.hpp"
+#include "sys.hpp"
+#include "system.hpp"
+
+namespace portsock::sys {
+
+/// A send or receive call's flags.
+inline int native_flags(msg flags) noexcept {
+    if (flags == msg::none) return 0;  // the common case, without four tests
+    int out = 0;
+    if (has(flags, msg::peek)) out |= MSG_PEEK;
+    if (has(flags, msg::oob)) out |= MSG_OOB;
+    if (has(flags, msg::waitall)) out |= MSG_WAITALL;
+    if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
+    return out;
+}
+
+/// getaddrinfo's hint flags.
+inline int native_ai_flags(ai flags) noexcept {
+    int out = 0;
+    if (has(flags, ai::passive)) out |= AI_PASSIVE;
+    if (has(flags, ai::canonname)) out |= AI_CANONNAME;
+    if (has(flags, ai::numerichost)) out |= AI_NUMERICHOST;
+    if (has(flags, ai::numericserv)) out |= AI_NUMERICSERV;
+    if (has(flags, ai::addrconfig)) out |= AI_ADDRCONFIG;
+    if (has(flags, ai::v4mapped)) out |= AI_V4MAPPED;
+    return out;
+}
+
+/// portsock's socket type for a native one; false for a type it lacks.
+inline bool from_native_type(int native, type& out) noexcept {
+    for (type t : {type::stream, type::dgram, type::raw, type::seqpacket}) {
+        if (native_type(t) == native) {
+            out = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+/// Where a typed option lives: its level and name.
+struct option_place {
+    int level;
+    int name;
+};
+
+inline option_place place_of(option_id id) noexcept {
+    switch (id) {
+    case option_id::reuse_address: return {SOL_SOCKET, os::reuse_address};
+    case option_id::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
+    case option_id::broadcast: return {SOL_SOCKET, SO_BROADCAST};
+    case option_id::linger: return {SOL_SOCKET, SO_LINGER};
+    case option_id::recv_buffer: return {SOL_SOCKET, SO_RCVBUF};
+    case option_id::send_buffer: return {SOL_SOCKET, SO_SNDBUF};
+    case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
+    case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
+    case option_id::error: return {SOL_SOCKET, SO_ERROR};
+    }
+    return {SOL_SOCKET, 0};
+}
+
+}  // namespace portsock::sys
