@@ -7,10 +7,10 @@
 # a distribution-free 95% interval), then the user-space instructions
 # (valgrind --tool=callgrind: stable on a noisy machine) and system calls
 # (strace -c) per echoed message of the portsock and the raw TCP and UDP
-# servers. With --update-readme, also puts the tables into README.md between
+# servers. With --update-page, also puts the tables into ci/BENCHMARKS.md between
 # the bench markers.
 #
-#   bash ci/bench.sh [--rounds N] [--seconds S] [--instructions-only] [--update-readme]
+#   bash ci/bench.sh [--rounds N] [--seconds S] [--instructions-only] [--update-page]
 #
 # Needs the release preset's build (made here), python3, taskset (util-linux),
 # valgrind for the instruction counts and strace for the system-call counts
@@ -25,9 +25,9 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) rounds=$2; shift 2 ;;
         --seconds) seconds=$2; shift 2 ;;
-        --update-readme) update=yes; shift ;;
+        --update-page) update=yes; shift ;;
         --instructions-only) rounds=0; shift ;;
-        *) echo "usage: ci/bench.sh [--rounds N] [--seconds S] [--instructions-only] [--update-readme]" >&2; exit 2 ;;
+        *) echo "usage: ci/bench.sh [--rounds N] [--seconds S] [--instructions-only] [--update-page]" >&2; exit 2 ;;
     esac
 done
 
@@ -245,5 +245,5 @@ echo "$table"
 echo "$table" > "$out/bench.md"
 
 if [ "$update" = yes ]; then
-    echo "$table" | python3 ci/readme-section.py bench
+    echo "$table" | python3 ci/page-section.py ci/BENCHMARKS.md bench
 fi

@@ -3,7 +3,7 @@
 # aarch64-linux-size builds it (-Os, exceptions off, --gc-sections), beside
 # plain C programs doing the same exchange with raw system calls
 # (ci/footprint/raw-*.c), built with the same compiler and flags. Prints a
-# Markdown table; with --update-readme, also puts it into README.md between
+# Markdown table; with --update-page, also puts it into ci/CROSS.md between
 # the footprint markers. Needs g++-aarch64-linux-gnu (ci/install-debian.sh --cross).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +64,6 @@ table=$(
 )
 echo "$table"
 
-if [ "${1:-}" = "--update-readme" ]; then
-    echo "$table" | python3 ci/readme-section.py footprint
+if [ "${1:-}" = "--update-page" ]; then
+    echo "$table" | python3 ci/page-section.py ci/CROSS.md footprint
 fi

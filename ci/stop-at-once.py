@@ -4,7 +4,7 @@ says it is listening; counts the starts after which it did not exit within 10 s.
 
     python3 ci/stop-at-once.py build/tsan/apps/thankyou-server 300
 
-It found the ThreadSanitizer signal loss that the README's Reliability section
+It found the ThreadSanitizer signal loss that tests/README.md
 describes: run several at once (and beside busy loops) to widen the window.
 """
 import signal
