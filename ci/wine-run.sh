@@ -11,7 +11,9 @@
 # Environment: PORTSOCK_WINEPREFIX (default ~/.cache/portsock-wine) chooses
 # the prefix. The exit status is the program's. Output is passed through with
 # Windows' CRLF line ends turned into LF, so that ctest and gtest's test
-# discovery see plain lines.
+# discovery see plain lines. The filter passes each line on as it comes (a
+# redirected server shows "listening on ..." while it runs) and ignores
+# Ctrl-C, so it forwards the program's last words until the program exits.
 set -uo pipefail
 
 export WINEPREFIX="${PORTSOCK_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/portsock-wine}"
@@ -35,7 +37,8 @@ mkdir -p "$(dirname "$WINEPREFIX")"
     fi
 ) 9>"$WINEPREFIX.lock"
 
-wine "$@" 2> >(tr -d '\r' >&2) | tr -d '\r'
+crlf_to_lf() { trap '' INT; exec sed -u 's/\r$//'; }
+wine "$@" 2> >(crlf_to_lf >&2) | crlf_to_lf
 status=${PIPESTATUS[0]}
 wait
 exit "$status"
