@@ -81,6 +81,8 @@ const std::error_category& resolve_category() noexcept {
     return instance;
 }
 
+std::error_code native_error(int code) noexcept { return sys::error_from_native(code); }
+
 bool would_block(std::error_code ec) noexcept { return sys::would_block(ec); }
 
 std::string describe(std::string_view what, std::error_code ec) {

@@ -10,52 +10,63 @@
 namespace portsock::sys {
 namespace {
 
-// The std::errc condition of a Winsock code (the table Winsock's own
-// documentation pairs with the BSD errno names).
-bool condition_of(int code, std::errc& out) noexcept {
-    switch (code) {
-    case WSAEINTR: out = std::errc::interrupted; return true;
-    case WSAEBADF: out = std::errc::bad_file_descriptor; return true;
-    case WSAEACCES: out = std::errc::permission_denied; return true;
-    case WSAEFAULT: out = std::errc::bad_address; return true;
-    case WSAEINVAL: out = std::errc::invalid_argument; return true;
-    case WSAEMFILE: out = std::errc::too_many_files_open; return true;
-    case WSAEWOULDBLOCK: out = std::errc::operation_would_block; return true;
-    case WSAEINPROGRESS: out = std::errc::operation_in_progress; return true;
-    case WSAEALREADY: out = std::errc::connection_already_in_progress; return true;
-    case WSAENOTSOCK: out = std::errc::not_a_socket; return true;
-    case WSAEDESTADDRREQ: out = std::errc::destination_address_required; return true;
-    case WSAEMSGSIZE: out = std::errc::message_size; return true;
-    case WSAEPROTOTYPE: out = std::errc::wrong_protocol_type; return true;
-    case WSAENOPROTOOPT: out = std::errc::no_protocol_option; return true;
-    case WSAEPROTONOSUPPORT: out = std::errc::protocol_not_supported; return true;
-    case WSAESOCKTNOSUPPORT: out = std::errc::protocol_not_supported; return true;
-    case WSAEOPNOTSUPP: out = std::errc::operation_not_supported; return true;
-    case WSAEPFNOSUPPORT: out = std::errc::address_family_not_supported; return true;
-    case WSAEAFNOSUPPORT: out = std::errc::address_family_not_supported; return true;
-    case WSAEADDRINUSE: out = std::errc::address_in_use; return true;
-    case WSAEADDRNOTAVAIL: out = std::errc::address_not_available; return true;
-    case WSAENETDOWN: out = std::errc::network_down; return true;
-    case WSAENETUNREACH: out = std::errc::network_unreachable; return true;
-    case WSAENETRESET: out = std::errc::network_reset; return true;
-    case WSAECONNABORTED: out = std::errc::connection_aborted; return true;
-    case WSAECONNRESET: out = std::errc::connection_reset; return true;
-    case WSAENOBUFS: out = std::errc::no_buffer_space; return true;
-    case WSAEISCONN: out = std::errc::already_connected; return true;
-    case WSAENOTCONN: out = std::errc::not_connected; return true;
-    // A send after shutdown(SD_SEND): POSIX says EPIPE.
-    case WSAESHUTDOWN: out = std::errc::broken_pipe; return true;
-    case WSAETIMEDOUT: out = std::errc::timed_out; return true;
-    case WSAECONNREFUSED: out = std::errc::connection_refused; return true;
-    case WSAENAMETOOLONG: out = std::errc::filename_too_long; return true;
-    case WSAEHOSTDOWN: out = std::errc::host_unreachable; return true;
-    case WSAEHOSTUNREACH: out = std::errc::host_unreachable; return true;
-    case WSAENOTEMPTY: out = std::errc::directory_not_empty; return true;
-    case WSA_NOT_ENOUGH_MEMORY: out = std::errc::not_enough_memory; return true;
-    case ERROR_INVALID_HANDLE: out = std::errc::bad_file_descriptor; return true;
-    case ERROR_ACCESS_DENIED: out = std::errc::permission_denied; return true;
-    default: return false;
+// Each Winsock code portsock maps: the std::errc condition Winsock's own
+// documentation pairs it with (the BSD errno names), and the words for it
+// when the system has none (wine's FormatMessage knows no WSAE* code), in
+// the wording of the POSIX strerror texts.
+struct mapping {
+    int code;
+    std::errc condition;
+    const char* text;
+};
+
+constexpr mapping mappings[] = {
+    {WSAEINTR, std::errc::interrupted, "Interrupted system call"},
+    {WSAEBADF, std::errc::bad_file_descriptor, "Bad file descriptor"},
+    {WSAEACCES, std::errc::permission_denied, "Permission denied"},
+    {WSAEFAULT, std::errc::bad_address, "Bad address"},
+    {WSAEINVAL, std::errc::invalid_argument, "Invalid argument"},
+    {WSAEMFILE, std::errc::too_many_files_open, "Too many open files"},
+    {WSAEWOULDBLOCK, std::errc::operation_would_block, "Operation would block"},
+    {WSAEINPROGRESS, std::errc::operation_in_progress, "Operation now in progress"},
+    {WSAEALREADY, std::errc::connection_already_in_progress, "Operation already in progress"},
+    {WSAENOTSOCK, std::errc::not_a_socket, "Socket operation on non-socket"},
+    {WSAEDESTADDRREQ, std::errc::destination_address_required, "Destination address required"},
+    {WSAEMSGSIZE, std::errc::message_size, "Message too long"},
+    {WSAEPROTOTYPE, std::errc::wrong_protocol_type, "Protocol wrong type for socket"},
+    {WSAENOPROTOOPT, std::errc::no_protocol_option, "Protocol not available"},
+    {WSAEPROTONOSUPPORT, std::errc::protocol_not_supported, "Protocol not supported"},
+    {WSAESOCKTNOSUPPORT, std::errc::protocol_not_supported, "Socket type not supported"},
+    {WSAEOPNOTSUPP, std::errc::operation_not_supported, "Operation not supported"},
+    {WSAEPFNOSUPPORT, std::errc::address_family_not_supported, "Protocol family not supported"},
+    {WSAEAFNOSUPPORT, std::errc::address_family_not_supported, "Address family not supported by protocol"},
+    {WSAEADDRINUSE, std::errc::address_in_use, "Address already in use"},
+    {WSAEADDRNOTAVAIL, std::errc::address_not_available, "Cannot assign requested address"},
+    {WSAENETDOWN, std::errc::network_down, "Network is down"},
+    {WSAENETUNREACH, std::errc::network_unreachable, "Network is unreachable"},
+    {WSAENETRESET, std::errc::network_reset, "Network dropped connection on reset"},
+    {WSAECONNABORTED, std::errc::connection_aborted, "Software caused connection abort"},
+    {WSAECONNRESET, std::errc::connection_reset, "Connection reset by peer"},
+    {WSAENOBUFS, std::errc::no_buffer_space, "No buffer space available"},
+    {WSAEISCONN, std::errc::already_connected, "Transport endpoint is already connected"},
+    {WSAENOTCONN, std::errc::not_connected, "Transport endpoint is not connected"},
+    {WSAESHUTDOWN, std::errc::broken_pipe, "Cannot send after transport endpoint shutdown"},
+    {WSAETIMEDOUT, std::errc::timed_out, "Connection timed out"},
+    {WSAECONNREFUSED, std::errc::connection_refused, "Connection refused"},
+    {WSAENAMETOOLONG, std::errc::filename_too_long, "File name too long"},
+    {WSAEHOSTDOWN, std::errc::host_unreachable, "Host is down"},
+    {WSAEHOSTUNREACH, std::errc::host_unreachable, "No route to host"},
+    {WSAENOTEMPTY, std::errc::directory_not_empty, "Directory not empty"},
+    {WSA_NOT_ENOUGH_MEMORY, std::errc::not_enough_memory, "Cannot allocate memory"},
+    {ERROR_INVALID_HANDLE, std::errc::bad_file_descriptor, "Bad file descriptor"},
+    {ERROR_ACCESS_DENIED, std::errc::permission_denied, "Permission denied"},
+};
+
+const mapping* find_mapping(int code) noexcept {
+    for (const mapping& m : mappings) {
+        if (m.code == code) return &m;
     }
+    return nullptr;
 }
 
 class winsock_category_impl final : public std::error_category {
@@ -73,13 +84,13 @@ public:
                                     message.back() == ' ' || message.back() == '.')) {
             message.pop_back();
         }
-        if (message.empty()) message = "Windows error " + std::to_string(code);
-        return message;
+        if (!message.empty()) return message;
+        if (const mapping* m = find_mapping(code)) return m->text;
+        return "Windows error " + std::to_string(code);
     }
 
     std::error_condition default_error_condition(int code) const noexcept override {
-        std::errc condition;
-        if (condition_of(code, condition)) return std::make_error_condition(condition);
+        if (const mapping* m = find_mapping(code)) return std::make_error_condition(m->condition);
         return {code, *this};
     }
 };

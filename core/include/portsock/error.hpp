@@ -74,6 +74,13 @@ inline std::error_code make_error_code(resolve_error e) noexcept {
     return {static_cast<int>(e), resolve_category()};
 }
 
+/// A native error number of the system's socket calls (an `errno` value on
+/// POSIX; a `WSAE*` or Win32 code on Windows) as the code portsock reports
+/// for it: it compares with `std::errc` and its message is in words on every
+/// backend. 0 gives the empty code. For errors of raw calls a program makes
+/// itself (Python's `OSError(errno, ...)`).
+std::error_code native_error(int code) noexcept;
+
 /// True when `ec` means "the operation would block" (non-blocking mode), on
 /// every backend (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
 bool would_block(std::error_code ec) noexcept;
