@@ -3,6 +3,8 @@
 #   consumer_install      (fixture) cmake --install into a prefix in the build tree
 #   consumer_find_package find_package(portsock CONFIG) from that prefix
 #   consumer_pkg_config   pkg-config --static portsock from that prefix
+#   consumer_exceptions   a program with exceptions on sees the throwing forms
+#                         only if that portsock has them (PORTSOCK_EXCEPTIONS)
 #   consumer_add_subdirectory  portsock as a subdirectory, built shared
 #   consumer_fetchcontent      portsock through FetchContent, built static
 #   workflow_check        .github/workflows/ci.yml covers every workflow preset
@@ -85,6 +87,13 @@ set_tests_properties(consumer_install PROPERTIES
 portsock_consumer_test(find_package
     OPTIONS "-Dportsock_DIR=${consumers_prefix}/${PORTSOCK_INSTALL_CMAKEDIR}"
             "-DPORTSOCK_WANTED_VERSION=${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}"
+    PROPERTIES FIXTURES_REQUIRED portsock_installed)
+
+# Built with exceptions on whatever this build's setting: it must see the
+# throwing forms exactly when the installed library has them.
+portsock_consumer_test(exceptions
+    OPTIONS "-Dportsock_DIR=${consumers_prefix}/${PORTSOCK_INSTALL_CMAKEDIR}"
+            "-DPORTSOCK_EXPECT_EXCEPTIONS=${PORTSOCK_EXCEPTIONS}"
     PROPERTIES FIXTURES_REQUIRED portsock_installed)
 
 find_program(PORTSOCK_PKG_CONFIG NAMES pkg-config pkgconf DOC "pkg-config, for the consumer_pkg_config test")
