@@ -10,15 +10,10 @@ option(PORTSOCK_INSTALL "Generate portsock's install rules" ON)
 
 # The shared library's version. While the version is 0.x every minor release
 # may change the ABI, so the soname carries major.minor (libportsock.so.0.1).
-# Symbols keep the default visibility: every public function and class is
-# meant to be called, and the exception classes' type information must be the
-# same object in the library and in the program that catches them. MSVC and
-# clang-cl export nothing from a DLL by default: export every symbol there
-# (the public headers declare no data that would need __declspec(dllimport)).
+# What it exports is what the headers mark PORTSOCK_API (cmake/abi.cmake).
 set_target_properties(portsock PROPERTIES
     VERSION ${PROJECT_VERSION}
-    SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}
-    WINDOWS_EXPORT_ALL_SYMBOLS ON)
+    SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
 
 if(NOT PORTSOCK_INSTALL)
     return()
@@ -38,6 +33,7 @@ install(TARGETS portsock EXPORT portsockTargets
 install(DIRECTORY
         ${PROJECT_SOURCE_DIR}/core/include/portsock
         ${PROJECT_SOURCE_DIR}/platform/${PORTSOCK_BACKEND}/include/portsock
+        ${PORTSOCK_GENERATED_INCLUDEDIR}/portsock
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
     FILES_MATCHING PATTERN "*.hpp")
 

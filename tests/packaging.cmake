@@ -3,9 +3,13 @@
 #   consumer_install      (fixture) cmake --install into a prefix in the build tree
 #   consumer_find_package find_package(portsock CONFIG) from that prefix
 #   consumer_pkg_config   pkg-config --static portsock from that prefix
+#   consumer_exceptions   a program with exceptions on sees the throwing forms
+#                         only if that portsock has them (PORTSOCK_EXCEPTIONS)
 #   consumer_add_subdirectory  portsock as a subdirectory, built shared
 #   consumer_fetchcontent      portsock through FetchContent, built static
 #   workflow_check        .github/workflows/ci.yml covers every workflow preset
+#   abi_exports           a shared portsock exports no portsock::sys::, ::fault::
+#                         or ::detail:: symbol (tests/abi_exports.cmake)
 # Each consumer is a separate CMake project (tests/consumers/) configured,
 # built and run from an empty folder with `ctest --build-and-test`, with this build's toolchain
 # file, compiler, flags and build type, so that a cross build's consumers are
@@ -85,6 +89,13 @@ portsock_consumer_test(find_package
             "-DPORTSOCK_WANTED_VERSION=${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}"
     PROPERTIES FIXTURES_REQUIRED portsock_installed)
 
+# Built with exceptions on whatever this build's setting: it must see the
+# throwing forms exactly when the installed library has them.
+portsock_consumer_test(exceptions
+    OPTIONS "-Dportsock_DIR=${consumers_prefix}/${PORTSOCK_INSTALL_CMAKEDIR}"
+            "-DPORTSOCK_EXPECT_EXCEPTIONS=${PORTSOCK_EXCEPTIONS}"
+    PROPERTIES FIXTURES_REQUIRED portsock_installed)
+
 find_program(PORTSOCK_PKG_CONFIG NAMES pkg-config pkgconf DOC "pkg-config, for the consumer_pkg_config test")
 if(PORTSOCK_PKG_CONFIG)
     portsock_consumer_test(pkg_config
@@ -123,6 +134,26 @@ else()
     foreach(kind IN ITEMS add_subdirectory fetchcontent)
         portsock_skipped_test(consumer_${kind} "builds portsock again: not run in ${portsock_source_consumers_why} (dev, clang and mingw-cross run it; PORTSOCK_TEST_SOURCE_CONSUMERS=ON runs it here)")
     endforeach()
+endif()
+
+# What a shared portsock exports: this build's library when it is shared,
+# else the one consumer_add_subdirectory builds shared (when that runs).
+find_program(PORTSOCK_CXXFILT NAMES c++filt DOC "c++filt, for abi_exports on a DLL")
+set(abi_exports_args "-DNM=${CMAKE_NM}" "-DOBJDUMP=${CMAKE_OBJDUMP}" "-DCXXFILT=${PORTSOCK_CXXFILT}")
+if(BUILD_SHARED_LIBS)
+    add_test(NAME abi_exports
+        COMMAND ${CMAKE_COMMAND} "-DLIBRARY=$<TARGET_FILE:portsock>" ${abi_exports_args}
+                -P ${CMAKE_CURRENT_SOURCE_DIR}/abi_exports.cmake)
+    set_tests_properties(abi_exports PROPERTIES LABELS packaging SKIP_REGULAR_EXPRESSION "SKIPPED:")
+elseif(PORTSOCK_TEST_SOURCE_CONSUMERS)
+    add_test(NAME abi_exports
+        COMMAND ${CMAKE_COMMAND} "-DLIBRARY=${consumers_bin}/add_subdirectory" ${abi_exports_args}
+                -P ${CMAKE_CURRENT_SOURCE_DIR}/abi_exports.cmake)
+    set_tests_properties(consumer_add_subdirectory PROPERTIES FIXTURES_SETUP portsock_shared_built)
+    set_tests_properties(abi_exports PROPERTIES LABELS packaging SKIP_REGULAR_EXPRESSION "SKIPPED:"
+                                                FIXTURES_REQUIRED portsock_shared_built)
+else()
+    portsock_skipped_test(abi_exports "a static build, and no consumer builds portsock shared here (BUILD_SHARED_LIBS=ON or PORTSOCK_TEST_SOURCE_CONSUMERS=ON runs it)")
 endif()
 
 # The hosted CI matrix, read with a YAML parser.

@@ -56,25 +56,25 @@ public:
     /// A Unix-domain endpoint. A path that starts with a NUL byte is a Linux
     /// abstract name; any other NUL byte is `error::embedded_nul`. An empty
     /// path is the unnamed address. Over `max_path` bytes is `error::path_too_long`.
-    static endpoint local(std::string_view path, std::error_code& ec) noexcept;
+    PORTSOCK_API static endpoint local(std::string_view path, std::error_code& ec) noexcept;
 
     /// Parses an endpoint from text: `127.0.0.1:80`, `[::1]:80`,
     /// `[fe80::1%eth0]:80` (scope by interface name or number), a path that
     /// starts with `/`, `./` or `../` (`/tmp/s`, `./s`), or `@name` for a Linux
     /// abstract name. Host names are not resolved here: see `getaddrinfo`.
-    static endpoint parse(std::string_view text, std::error_code& ec) noexcept;
+    PORTSOCK_API static endpoint parse(std::string_view text, std::error_code& ec) noexcept;
 
     /// An endpoint from Python's (host, port) pair with a numeric host:
     /// `"127.0.0.1"`, `"::1"`, `"fe80::1%2"`; `""` is the IPv4 any address
     /// (0.0.0.0) and `"<broadcast>"` is 255.255.255.255, as in Python.
     /// A port outside 0-65535 is `error::port_out_of_range`.
-    static endpoint parse(std::string_view host, int port, std::error_code& ec) noexcept;
+    PORTSOCK_API static endpoint parse(std::string_view host, int port, std::error_code& ec) noexcept;
 
 #if PORTSOCK_HAS_EXCEPTIONS
     /// Throwing forms of the two `parse` functions and of `local`.
-    static endpoint parse(std::string_view text);
-    static endpoint parse(std::string_view host, int port);
-    static endpoint local(std::string_view path);
+    PORTSOCK_API static endpoint parse(std::string_view text);
+    PORTSOCK_API static endpoint parse(std::string_view host, int port);
+    PORTSOCK_API static endpoint local(std::string_view path);
 #endif
 
     /// `inet`, `inet6`, `local`, or `unspec` for an empty endpoint.
@@ -99,9 +99,9 @@ public:
         return family_ == portsock::family::local && size_ > 0 && data_[0] == 0;
     }
     /// True for 0.0.0.0 and ::.
-    bool is_any() const noexcept;
+    PORTSOCK_API bool is_any() const noexcept;
     /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104.
-    bool is_loopback() const noexcept;
+    PORTSOCK_API bool is_loopback() const noexcept;
 
     /// The same address with another port.
     endpoint with_port(std::uint16_t port) const noexcept {
@@ -112,23 +112,23 @@ public:
 
     /// The host part as text: `127.0.0.1`, `::1`, `fe80::1%2` (RFC 5952 form),
     /// or the path of a Unix-domain endpoint (`@name` for an abstract one).
-    std::string host() const;
+    PORTSOCK_API std::string host() const;
     /// `127.0.0.1:80`, `[::1]:80`, `[fe80::1%2]:80`, `/tmp/s`, `@name`, or
     /// `<empty>` for an empty endpoint. `parse` reads this form back.
-    std::string to_string() const;
+    PORTSOCK_API std::string to_string() const;
     /// Python's form: `('127.0.0.1', 80)`, `('::1', 80, 0, 0)`, `'/tmp/s'`,
     /// `b'\x00name'` for an abstract name, `None` for an empty endpoint.
-    std::string repr() const;
+    PORTSOCK_API std::string repr() const;
 
     /// A hash of the whole value (used by `std::hash<endpoint>`).
-    std::size_t hash() const noexcept;
+    PORTSOCK_API std::size_t hash() const noexcept;
 
     /// Equal when family, address, port and scope id are all equal.
-    friend bool operator==(const endpoint& a, const endpoint& b) noexcept;
+    friend PORTSOCK_API bool operator==(const endpoint& a, const endpoint& b) noexcept;
     /// Not equal.
     friend bool operator!=(const endpoint& a, const endpoint& b) noexcept { return !(a == b); }
     /// A total order: by family, then address bytes, then port, then scope id.
-    friend bool operator<(const endpoint& a, const endpoint& b) noexcept;
+    friend PORTSOCK_API bool operator<(const endpoint& a, const endpoint& b) noexcept;
 
     /// Prints `to_string()`. A template so that this header needs only <iosfwd>.
     template <class CharT, class Traits>

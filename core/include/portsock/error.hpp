@@ -23,7 +23,12 @@
 #include <string_view>
 #include <system_error>
 
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#include <portsock/export.hpp>
+
+// The throwing forms exist when the library was built with exceptions and
+// the program including this header has them on too.
+#if !defined(PORTSOCK_NO_EXCEPTIONS) && \
+    (defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND))
 #define PORTSOCK_HAS_EXCEPTIONS 1
 #else
 #define PORTSOCK_HAS_EXCEPTIONS 0
@@ -61,9 +66,9 @@ enum class resolve_error {
 };
 
 /// The category of `portsock::error` codes (name "portsock").
-const std::error_category& error_category() noexcept;
+PORTSOCK_API const std::error_category& error_category() noexcept;
 /// The category of `portsock::resolve_error` codes (name "portsock.resolve").
-const std::error_category& resolve_category() noexcept;
+PORTSOCK_API const std::error_category& resolve_category() noexcept;
 
 /// Makes `portsock::error` values usable as `std::error_code`.
 inline std::error_code make_error_code(error e) noexcept {
@@ -83,17 +88,17 @@ std::error_code native_error(int code) noexcept;
 
 /// True when `ec` means "the operation would block" (non-blocking mode), on
 /// every backend (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
-bool would_block(std::error_code ec) noexcept;
+PORTSOCK_API bool would_block(std::error_code ec) noexcept;
 
 /// The message portsock's exceptions carry and its apps print:
 /// `"<what>: <ec.message()>"`, for example
 /// `"connect to 127.0.0.1:9: Connection refused"`. `what` names the operation
 /// and the endpoint, as the exceptions' `what()` does.
-std::string describe(std::string_view what, std::error_code ec);
+PORTSOCK_API std::string describe(std::string_view what, std::error_code ec);
 
 #if PORTSOCK_HAS_EXCEPTIONS
 /// Every exception portsock throws (Python's `OSError`).
-class socket_error : public std::system_error {
+class PORTSOCK_EXCEPTION_API socket_error : public std::system_error {
 public:
     /// `what` names the operation and endpoint; `transferred` is for `sendall`.
     socket_error(std::error_code ec, const std::string& what, std::size_t transferred = 0)
@@ -106,13 +111,13 @@ private:
 };
 
 /// A timeout expired (Python's `socket.timeout` / `TimeoutError`).
-class timeout_error : public socket_error {
+class PORTSOCK_EXCEPTION_API timeout_error : public socket_error {
 public:
     using socket_error::socket_error;
 };
 
 /// Name resolution failed (Python's `socket.gaierror`).
-class gaierror : public socket_error {
+class PORTSOCK_EXCEPTION_API gaierror : public socket_error {
 public:
     using socket_error::socket_error;
 };
@@ -120,7 +125,7 @@ public:
 /// Throws the exception that matches `ec`: `timeout_error` for
 /// `std::errc::timed_out`, `gaierror` for resolver codes, otherwise
 /// `socket_error`. `what` names the operation and endpoint.
-[[noreturn]] void throw_error(std::error_code ec, const std::string& what,
+[[noreturn]] PORTSOCK_API void throw_error(std::error_code ec, const std::string& what,
                               std::size_t transferred = 0);
 #endif
 

@@ -64,7 +64,7 @@ struct poll_event {
 };
 
 /// Readiness notification for many sockets from one thread (see the top of this file).
-class poller {
+class PORTSOCK_API poller {
 public:
     /// An empty poller: every call fails with `error::not_open` until `open`.
     poller() noexcept = default;
@@ -127,6 +127,6 @@ private:
 /// Raises this process's limit on open handles (POSIX: the RLIMIT_NOFILE soft
 /// limit, up to the hard limit) to at least `wanted`, and returns the limit
 /// now in force; on systems without such a limit (Windows), returns `wanted`.
-std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept;
+PORTSOCK_API std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept;
 
 }  // namespace portsock

@@ -58,32 +58,32 @@ struct address_info {
 /// (`error::host_name_too_long`), a NUL byte in either string
 /// (`error::embedded_nul`), a numeric port over 65535
 /// (`error::port_out_of_range`). Resolver failures are `resolve_error` codes.
-std::vector<address_info> getaddrinfo(std::string_view host, std::string_view port,
+PORTSOCK_API std::vector<address_info> getaddrinfo(std::string_view host, std::string_view port,
                                       portsock::family family, std::optional<portsock::type> type,
                                       int proto, ai flags, std::error_code& ec);
 
 /// The same with a numeric port (0-65535, else `error::port_out_of_range`).
-std::vector<address_info> getaddrinfo(std::string_view host, int port, portsock::family family,
+PORTSOCK_API std::vector<address_info> getaddrinfo(std::string_view host, int port, portsock::family family,
                                       std::optional<portsock::type> type, int proto, ai flags,
                                       std::error_code& ec);
 
 /// The name of this machine (Python: `socket.gethostname()`).
-std::string gethostname(std::error_code& ec);
+PORTSOCK_API std::string gethostname(std::error_code& ec);
 
 #if PORTSOCK_HAS_EXCEPTIONS
 /// Throwing form: throws `gaierror` on a resolver failure, `socket_error` on
 /// bad input. The message names the host and port.
-std::vector<address_info> getaddrinfo(std::string_view host, std::string_view port,
+PORTSOCK_API std::vector<address_info> getaddrinfo(std::string_view host, std::string_view port,
                                       portsock::family family = portsock::family::unspec,
                                       std::optional<portsock::type> type = std::nullopt,
                                       int proto = 0, ai flags = ai::none);
 /// Convenience: a numeric port.
-std::vector<address_info> getaddrinfo(std::string_view host, int port,
+PORTSOCK_API std::vector<address_info> getaddrinfo(std::string_view host, int port,
                                       portsock::family family = portsock::family::unspec,
                                       std::optional<portsock::type> type = std::nullopt,
                                       int proto = 0, ai flags = ai::none);
 /// Throwing form of `gethostname`.
-std::string gethostname();
+PORTSOCK_API std::string gethostname();
 #endif
 
 }  // namespace portsock

@@ -64,7 +64,7 @@ using identity_t = typename identity<T>::type;
 }  // namespace detail
 
 /// A socket: a move-only owner of one OS handle (Python's `socket.socket`).
-class socket {
+class PORTSOCK_API socket {
 public:
     /// Python's default `listen` backlog: min(SOMAXCONN, 128).
     static constexpr int default_backlog = 128;
@@ -294,14 +294,14 @@ struct connect_attempt {
 };
 
 /// The attempts as one line: `[::1]:9: Connection refused, 127.0.0.1:9: ...`.
-std::string describe(const std::vector<connect_attempt>& attempts);
+PORTSOCK_API std::string describe(const std::vector<connect_attempt>& attempts);
 
 /// Python's `socket.socketpair()`: two connected sockets. `family::local`
 /// asks for a Unix-domain pair; `family::inet`/`inet6` give a connected
 /// loopback pair (TCP for streams, UDP for datagrams); `family::unspec` (the
 /// default) is Unix-domain where the system offers such pairs and IPv4
 /// loopback where it does not (Windows), as Python does.
-std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto,
+PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto,
                                      std::error_code& ec) noexcept;
 
 /// Python's `socket.create_connection((host, port), timeout)`: resolves the
@@ -309,30 +309,32 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
 /// applies to each attempt and stays set on the returned socket. On failure
 /// `ec` is the last attempt's error, and `attempts` (when given) lists every
 /// address tried with its error.
-socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
                          std::error_code& ec, std::vector<connect_attempt>* attempts = nullptr);
 
 /// Python's `socket.create_server(address, backlog=..., dualstack_ipv6=...)`:
 /// a listening TCP socket. Address reuse is switched on so that a restarted
 /// server can bind again at once (never allowing two servers on one port).
 /// `dual_stack` needs an IPv6 endpoint and accepts IPv4 clients as well.
-socket create_server(const endpoint& address, int backlog, bool dual_stack,
+PORTSOCK_API socket create_server(const endpoint& address, int backlog, bool dual_stack,
                      std::error_code& ec) noexcept;
 
 #if PORTSOCK_HAS_EXCEPTIONS
 /// Throwing form of `socketpair`.
-std::pair<socket, socket> socketpair(portsock::family family = portsock::family::unspec,
+PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = portsock::family::unspec,
                                      portsock::type type = portsock::type::stream,
                                      int proto = 0);
 /// Throws with a message that lists every attempt.
-socket create_connection(std::string_view host, int port,
+PORTSOCK_API socket create_connection(std::string_view host, int port,
                          std::optional<double> timeout = std::nullopt);
 /// Throwing form of `create_server`.
-socket create_server(const endpoint& address, int backlog = socket::default_backlog,
+PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket::default_backlog,
                      bool dual_stack = false);
 #endif
 
 // Typed options: thin templates over the int-valued backend calls. ----------
+// Defined inline, so that a shared portsock does not export the
+// instantiations it uses itself (they are hidden like every inline function).
 
 namespace detail {
 template <class V>
@@ -358,14 +360,14 @@ V option_from_int(int value) noexcept {
 }  // namespace detail
 
 template <class V, option_id Id>
-void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value,
+inline void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value,
                         std::error_code& ec) noexcept {
     static_assert(Id != option_id::error, "opt::error is read-only");
     set_int_option(Id, detail::option_to_int(value), ec);
 }
 
 template <class V, option_id Id>
-V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
+inline V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
     const int value = get_int_option(Id, ec);
     if constexpr (Id == option_id::error) {
         return error_from_native(value);
@@ -376,14 +378,14 @@ V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
 
 #if PORTSOCK_HAS_EXCEPTIONS
 template <class V, option_id Id>
-void socket::setsockopt(socket_option<V, Id> option, detail::identity_t<V> value) {
+inline void socket::setsockopt(socket_option<V, Id> option, detail::identity_t<V> value) {
     std::error_code ec;
     setsockopt(option, value, ec);
     if (ec) fail(ec, "setsockopt");
 }
 
 template <class V, option_id Id>
-V socket::getsockopt(socket_option<V, Id> option) const {
+inline V socket::getsockopt(socket_option<V, Id> option) const {
     std::error_code ec;
     V value = getsockopt(option, ec);
     if (ec) fail(ec, "getsockopt");

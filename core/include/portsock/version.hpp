@@ -1,6 +1,7 @@
-// portsock's version, for the preprocessor and for C++. It is the version in
-// the top-level CMakeLists.txt's project() call; a test (version_test) fails
-// when the two disagree, so change both together.
+// portsock's version, for the preprocessor and for C++. This is its one
+// source: CMake reads the three numbers below for project()
+// (cmake/version.cmake). Keep PORTSOCK_VERSION_STRING in step with them; a
+// test (version_test) fails when it is not.
 #pragma once
 
 /// The major version: changes that break the interface (from 1.0 on).
