@@ -4,6 +4,7 @@
 // limit come from the backend.
 #include <portsock/endpoint.hpp>
 
+#include "checks.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
@@ -11,8 +12,6 @@
 
 namespace portsock {
 namespace {
-
-constexpr std::size_t max_host_name = 253;
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -333,7 +332,7 @@ endpoint endpoint::parse(std::string_view host, int port, std::error_code& ec) n
     if (host == "<broadcast>") return v4({255, 255, 255, 255}, number);
     endpoint e;
     if (!parse_numeric_host(host, number, e)) {
-        ec = host.size() > max_host_name ? error::host_name_too_long : error::bad_address;
+        ec = host.size() > detail::max_host_name ? error::host_name_too_long : error::bad_address;
         return {};
     }
     return e;

@@ -8,6 +8,7 @@
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
 
+#include "checks.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
@@ -16,10 +17,6 @@
 
 namespace portsock {
 namespace {
-
-// The longest timeout kept; longer ones are clamped (31 years) so that
-// deadlines never overflow the clock.
-constexpr double max_timeout_seconds = 1e9;
 
 const char* family_name(portsock::family f) noexcept {
     switch (f) {
@@ -406,11 +403,11 @@ void socket::settimeout(std::optional<double> seconds, std::error_code& ec) noex
     std::int64_t ns = -1;
     if (seconds) {
         const double s = *seconds;
-        if (!(s >= 0) || !std::isfinite(s)) {
+        if (!detail::valid_timeout(s)) {
             ec = error::bad_timeout;
             return;
         }
-        ns = static_cast<std::int64_t>(std::ceil((s < max_timeout_seconds ? s : max_timeout_seconds) * 1e9));
+        ns = static_cast<std::int64_t>(std::ceil(detail::clamp_timeout(s) * 1e9));
     }
     ec = sys::set_nonblocking(handle_, ns >= 0);
     if (!ec) timeout_ns_ = ns;
@@ -540,7 +537,7 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
 socket create_connection(std::string_view host, int port, std::optional<double> timeout,
                          std::error_code& ec, std::vector<connect_attempt>* attempts) {
     if (attempts) attempts->clear();
-    if (timeout && (!(*timeout >= 0) || !std::isfinite(*timeout))) {
+    if (timeout && !detail::valid_timeout(*timeout)) {
         ec = error::bad_timeout;
         return {};
     }
