@@ -482,6 +482,13 @@ std::string socket::repr() const {
 
 namespace {
 
+// Connects `s` to the address `target` is bound to. A failure to read that
+// address is reported as itself, not as the empty address it leaves.
+void connect_to_name_of(socket& s, const socket& target, std::error_code& ec) noexcept {
+    const endpoint address = target.getsockname(ec);
+    if (!ec) s.connect(address, ec);
+}
+
 // socketpair for IPv4/IPv6, which no system offers natively: two sockets
 // over loopback. For streams the accepted connection is checked to be ours
 // (another local process could connect to the listener first).
@@ -496,8 +503,8 @@ std::pair<socket, socket> loopback_pair(portsock::family family, portsock::type 
         if (!ec) b.open(family, type, proto, ec);
         if (!ec) a.bind(loopback, ec);
         if (!ec) b.bind(loopback, ec);
-        if (!ec) a.connect(b.getsockname(ec), ec);
-        if (!ec) b.connect(a.getsockname(ec), ec);
+        if (!ec) connect_to_name_of(a, b, ec);
+        if (!ec) connect_to_name_of(b, a, ec);
         if (ec) return {};
         return {std::move(a), std::move(b)};
     }
@@ -507,7 +514,7 @@ std::pair<socket, socket> loopback_pair(portsock::family family, portsock::type 
     }
     socket listener = create_server(loopback, 1, false, ec);
     if (!ec) a.open(family, type, proto, ec);
-    if (!ec) a.connect(listener.getsockname(ec), ec);
+    if (!ec) connect_to_name_of(a, listener, ec);
     const endpoint mine = ec ? endpoint{} : a.getsockname(ec);
     for (int tries = 0; !ec && tries < 16; ++tries) {
         accept_result r = listener.accept(ec);
