@@ -61,6 +61,7 @@ public:
             const std::size_t slot = free_slot();
             if (!ec) poller_.add(sock, portsock::event::readable, first_connection_tag + slot, ec);
             if (ec) {
+                free_.push_back(slot);  // unused: the next connection takes it
                 app::report(program, "accept " + peer.to_string(), ec);
                 continue;
             }
