@@ -72,8 +72,8 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
             socket::adopt(handles[1], portsock::family::local, type, proto)};
 }
 
-socket create_connection(std::string_view host, int port, std::optional<double> timeout,
-                         std::error_code& ec, std::vector<connect_attempt>* attempts) {
+socket create_connection(std::string_view host, int port, std::optional<double> timeout, std::error_code& ec,
+                         std::vector<connect_attempt>* attempts) {
     if (attempts) attempts->clear();
     if (timeout && !detail::valid_timeout(*timeout)) {
         ec = error::bad_timeout;
@@ -106,8 +106,7 @@ std::string describe(const std::vector<connect_attempt>& attempts) {
     return text;
 }
 
-socket create_server(const endpoint& address, int backlog, bool dual_stack,
-                     std::error_code& ec) noexcept {
+socket create_server(const endpoint& address, int backlog, bool dual_stack, std::error_code& ec) noexcept {
     if (address.empty()) {
         ec = error::empty_endpoint;
         return {};

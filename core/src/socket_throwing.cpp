@@ -54,11 +54,13 @@ void socket::bind(std::string_view host, int port) {
 }
 
 void socket::listen(int backlog) {
-    or_throw([&](std::error_code& ec) { listen(backlog, ec); }, [&](std::error_code ec) { fail(ec, "listen"); });
+    or_throw([&](std::error_code& ec) { listen(backlog, ec); },
+             [&](std::error_code ec) { fail(ec, "listen"); });
 }
 
 accept_result socket::accept() {
-    return or_throw([&](std::error_code& ec) { return accept(ec); }, [&](std::error_code ec) { fail(ec, "accept"); });
+    return or_throw([&](std::error_code& ec) { return accept(ec); },
+                    [&](std::error_code ec) { fail(ec, "accept"); });
 }
 
 void socket::connect(const endpoint& address) {
@@ -83,7 +85,9 @@ std::size_t socket::sendall(const void* data, std::size_t size, msg flags) {
                     [&](std::error_code ec, std::size_t n) { fail(ec, "sendall", n); });
 }
 
-std::size_t socket::sendall(std::string_view data, msg flags) { return sendall(data.data(), data.size(), flags); }
+std::size_t socket::sendall(std::string_view data, msg flags) {
+    return sendall(data.data(), data.size(), flags);
+}
 
 std::size_t socket::recv_into(void* buffer, std::size_t size, msg flags) {
     return or_throw([&](std::error_code& ec) { return recv_into(buffer, size, ec, flags); },
@@ -115,7 +119,8 @@ recvfrom_data socket::recvfrom(std::size_t bufsize, msg flags) {
 }
 
 void socket::shutdown(shut how) {
-    or_throw([&](std::error_code& ec) { shutdown(how, ec); }, [&](std::error_code ec) { fail(ec, "shutdown"); });
+    or_throw([&](std::error_code& ec) { shutdown(how, ec); },
+             [&](std::error_code ec) { fail(ec, "shutdown"); });
 }
 
 endpoint socket::getsockname() const {
@@ -134,7 +139,8 @@ void socket::settimeout(std::optional<double> seconds) {
 }
 
 void socket::setblocking(bool flag) {
-    or_throw([&](std::error_code& ec) { setblocking(flag, ec); }, [&](std::error_code ec) { fail(ec, "setblocking"); });
+    or_throw([&](std::error_code& ec) { setblocking(flag, ec); },
+             [&](std::error_code ec) { fail(ec, "setblocking"); });
 }
 
 std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto) {
@@ -144,12 +150,13 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
 
 socket create_connection(std::string_view host, int port, std::optional<double> timeout) {
     std::vector<connect_attempt> attempts;
-    return or_throw([&](std::error_code& ec) { return create_connection(host, port, timeout, ec, &attempts); },
-                    [&](std::error_code ec) {
-                        std::string what = "connect to " + detail::host_port(host, port);
-                        if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
-                        throw_error(ec, what);
-                    });
+    return or_throw(
+        [&](std::error_code& ec) { return create_connection(host, port, timeout, ec, &attempts); },
+        [&](std::error_code ec) {
+            std::string what = "connect to " + detail::host_port(host, port);
+            if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
+            throw_error(ec, what);
+        });
 }
 
 socket create_server(const endpoint& address, int backlog, bool dual_stack) {
