@@ -1,8 +1,8 @@
-// sockbench's raw reference poller over a poll()-style call (POSIX poll,
-// Winsock's WSAPoll): a table of the registered sockets, passed whole to
-// each call, with the ready events gathered afterwards (the same scan
-// portsock's poll backend makes). What differs per system comes from
-// `Calls`, defined in the backend's bench_raw.hpp:
+// sockbench's raw reference poller over a poll()-style call: a table of the
+// registered sockets, passed whole to each call, with the ready events
+// gathered afterwards (the same scan portsock's poll backend makes). What
+// differs per system comes from `Calls`, defined in each backend folder's
+// bench_raw.hpp:
 //
 //   using entry = ...;                  the system's pollfd: {fd, events, revents}
 //   static constexpr short readable, writable, failed;   the event bits
