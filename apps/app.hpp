@@ -1,5 +1,5 @@
-// What the apps share: option parsing, one-line errors, and stopping on
-// Ctrl-C / SIGTERM. Written only against portsock and the standard library.
+// What the apps share: option parsing, one-line reports and errors, and
+// stopping on Ctrl-C / SIGTERM. Written only against portsock and the standard library.
 #pragma once
 
 #include <portsock/portsock.hpp>
@@ -17,15 +17,29 @@ namespace app {
 /// Exit codes: 0 success, 1 a network failure, 2 a usage error.
 enum exit_code : int { ok = 0, failed = 1, usage = 2 };
 
-/// Prints `<program>: <message>` on one line to stderr; returns `failed`.
-inline int fail(const char* program, const std::string& message) {
+/// Prints `<program>: <message>` on one line to stderr and decides nothing:
+/// for what the app goes on after (a dropped client, a notice about limits),
+/// or ends with an exit code of its own.
+inline void report(const char* program, const std::string& message) {
     std::fprintf(stderr, "%s: %s\n", program, message.c_str());
+}
+
+/// Prints `<program>: <what>: <error message>` (portsock::describe), as above.
+inline void report(const char* program, std::string_view what, std::error_code ec) {
+    report(program, portsock::describe(what, ec));
+}
+
+/// Reports a failure that ends the app: prints as `report` does and returns
+/// `failed`, the exit code to return from main.
+[[nodiscard]] inline int fail(const char* program, const std::string& message) {
+    report(program, message);
     return failed;
 }
 
-/// Prints `<program>: <what>: <error message>` (portsock::describe).
-inline int fail(const char* program, std::string_view what, std::error_code ec) {
-    return fail(program, portsock::describe(what, ec));
+/// Reports a failure that ends the app, with the error's message.
+[[nodiscard]] inline int fail(const char* program, std::string_view what, std::error_code ec) {
+    report(program, what, ec);
+    return failed;
 }
 
 /// Prints a line to stdout at once (the tests and the demo read it live).

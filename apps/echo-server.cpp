@@ -53,7 +53,7 @@ public:
                 return;
             }
             if (ec) {
-                app::fail(program, "accept", ec);
+                app::report(program, "accept", ec);
                 return;
             }
             sock.setblocking(false, ec);
@@ -61,7 +61,8 @@ public:
             const std::size_t slot = free_slot();
             if (!ec) poller_.add(sock, portsock::event::readable, first_connection_tag + slot, ec);
             if (ec) {
-                app::fail(program, "accept " + peer.to_string(), ec);
+                free_.push_back(slot);  // unused: the next connection takes it
+                app::report(program, "accept " + peer.to_string(), ec);
                 continue;
             }
             connections_[slot] = std::make_unique<connection>();
@@ -111,7 +112,7 @@ public:
             auto [n, from] = udp.recvfrom_into(datagram_, sizeof datagram_, ec);
             if (portsock::would_block(ec)) return;
             if (ec && ec != std::errc::message_size) {
-                app::fail(program, "recvfrom", ec);
+                app::report(program, "recvfrom", ec);
                 return;
             }
             udp.sendto(datagram_, n, from, ec);  // a full send buffer drops it, as UDP may
@@ -132,7 +133,7 @@ public:
     /// backlog drained) or when the server stops during one.
     void end_shortage(const char* how) {
         if (pauses_ == 0) return;
-        app::fail(program, std::string(how) + " after " + std::to_string(pauses_) + " pauses");
+        app::report(program, std::string(how) + " after " + std::to_string(pauses_) + " pauses");
         pauses_ = 0;
     }
 
@@ -172,8 +173,8 @@ private:
         // Said once per shortage: while connections wait in the backlog, each
         // close lets one in and the next accept pauses again (counted).
         if (pauses_++ > 0) return;
-        app::fail(program, "out of descriptors with " + std::to_string(open_) +
-                               " connections open: accepting paused");
+        app::report(program, "out of descriptors with " + std::to_string(open_) +
+                                 " connections open: accepting paused");
     }
 
     portsock::poller& poller_;
@@ -206,8 +207,8 @@ int main(int argc, char** argv) {
     std::error_code ec;
     const std::size_t limit = portsock::raise_handle_limit(wanted_handles, ec);
     if (limit < 10240) {
-        app::fail(program, "can keep only about " + std::to_string(limit) +
-                               " connections open: the open-file limit is that low (ulimit -Hn)");
+        app::report(program, "can keep only about " + std::to_string(limit) +
+                                 " connections open: the open-file limit is that low (ulimit -Hn)");
     }
     portsock::poller poller;
     poller.open(ec);

@@ -41,7 +41,7 @@ struct options {
 };
 
 int transfer_error(const std::string& what, std::error_code ec) {
-    app::fail(program, what, ec);
+    app::report(program, what, ec);
     return transfer_failed;
 }
 

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
         auto [client, peer] = server.accept(ec);
         if (portsock::would_block(ec)) continue;
         if (ec) {
-            app::fail(program, "accept on " + bound.to_string(), ec);
+            app::report(program, "accept on " + bound.to_string(), ec);
             // Out of descriptors or memory: back off instead of spinning.
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             continue;
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
         // A client that vanished must not stop the server: report and go on.
         client.settimeout(5.0, ec);
         if (!ec) client.sendall(message.data(), message.size(), ec);
-        if (ec) app::fail(program, "send to " + peer.to_string(), ec);
+        if (ec) app::report(program, "send to " + peer.to_string(), ec);
         client.close(ec);
     }
     waiter.remove(server, ec);

@@ -16,8 +16,9 @@
 #define PORTSOCK_BENCH_EPOLL 1
 #else
 #include <poll.h>
-#include <vector>
 #define PORTSOCK_BENCH_EPOLL 0
+
+#include "bench_poll_table.hpp"
 #endif
 
 #include <cerrno>
@@ -238,63 +239,18 @@ struct raw_net {
         epoll_event ready_[256];
     };
 #else
-    // poll(): the fds are kept in a table; ready events are gathered after
-    // each call (the same scan portsock's poll backend makes).
-    class poller {
-    public:
-        bool open() { return true; }
-        bool add(sock& s, bool read, bool write, std::uint64_t tag) {
-            fds_.push_back({s.fd, events(read, write), 0});
-            tags_.push_back(tag);
-            return true;
+    // poll() over a table of the registered descriptors (bench_poll_table.hpp).
+    struct poll_calls {
+        using entry = pollfd;
+        static constexpr short readable = POLLIN;
+        static constexpr short writable = POLLOUT;
+        static constexpr short failed = POLLERR | POLLHUP | POLLNVAL;
+        static int poll(entry* fds, std::size_t count, int ms) {
+            const int n = ::poll(fds, static_cast<nfds_t>(count), ms);
+            return n < 0 && errno == EINTR ? 0 : n;
         }
-        bool modify(sock& s, bool read, bool write, std::uint64_t tag) {
-            for (std::size_t k = 0; k < fds_.size(); ++k) {
-                if (fds_[k].fd == s.fd) {
-                    fds_[k].events = events(read, write);
-                    tags_[k] = tag;
-                }
-            }
-            return true;
-        }
-        void remove(sock& s) {
-            for (std::size_t k = 0; k < fds_.size(); ++k) {
-                if (fds_[k].fd == s.fd) {
-                    fds_[k] = fds_.back();
-                    tags_[k] = tags_.back();
-                    fds_.pop_back();
-                    tags_.pop_back();
-                    return;
-                }
-            }
-        }
-        portsock::poller* wakeable() { return nullptr; }
-        int wait(int ms) {
-            const int n = ::poll(fds_.data(), fds_.size(), ms < 0 ? 250 : ms);
-            if (n <= 0) return n < 0 && errno == EINTR ? 0 : n;
-            int count = 0;
-            for (std::size_t k = 0; k < fds_.size() && count < 256; ++k) {
-                if (fds_[k].revents != 0) ready_[count++] = {tags_[k], fds_[k].revents};
-            }
-            return count;
-        }
-        std::uint64_t tag(int k) const { return ready_[k].tag; }
-        bool readable(int k) const { return (ready_[k].revents & POLLIN) != 0; }
-        bool writable(int k) const { return (ready_[k].revents & POLLOUT) != 0; }
-        bool failed(int k) const { return (ready_[k].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0; }
-
-    private:
-        static short events(bool read, bool write) {
-            return static_cast<short>((read ? POLLIN : 0) | (write ? POLLOUT : 0));
-        }
-        struct ready {
-            std::uint64_t tag;
-            short revents;
-        };
-        std::vector<pollfd> fds_;
-        std::vector<std::uint64_t> tags_;
-        ready ready_[256];
     };
+    using poller = poll_table<poll_calls>;
 #endif
 };
 

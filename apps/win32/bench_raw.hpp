@@ -13,11 +13,8 @@
 #include <cstring>
 #include <string>
 #include <utility>
-#include <vector>
 
-namespace portsock {
-class poller;
-}
+#include "bench_poll_table.hpp"
 
 namespace bench {
 
@@ -161,65 +158,18 @@ struct raw_net {
                                  reinterpret_cast<sockaddr*>(&from.storage), &from.size));
     }
 
-    // WSAPoll over a table of the registered sockets; ready events are
-    // gathered after each call.
-    class poller {
-    public:
-        bool open() { return true; }
-        bool add(sock& s, bool read, bool write, std::uint64_t tag) {
-            fds_.push_back({s.fd, events(read, write), 0});
-            tags_.push_back(tag);
-            return true;
+    // WSAPoll over a table of the registered sockets (bench_poll_table.hpp).
+    struct poll_calls {
+        using entry = WSAPOLLFD;
+        static constexpr short readable = POLLRDNORM;
+        static constexpr short writable = POLLWRNORM;
+        static constexpr short failed = POLLERR | POLLHUP | POLLNVAL;
+        static int poll(entry* fds, std::size_t count, int ms) {
+            const int n = ::WSAPoll(fds, static_cast<ULONG>(count), ms);
+            return n == SOCKET_ERROR ? -1 : n;
         }
-        bool modify(sock& s, bool read, bool write, std::uint64_t tag) {
-            for (std::size_t k = 0; k < fds_.size(); ++k) {
-                if (fds_[k].fd == s.fd) {
-                    fds_[k].events = events(read, write);
-                    tags_[k] = tag;
-                }
-            }
-            return true;
-        }
-        void remove(sock& s) {
-            for (std::size_t k = 0; k < fds_.size(); ++k) {
-                if (fds_[k].fd == s.fd) {
-                    fds_[k] = fds_.back();
-                    tags_[k] = tags_.back();
-                    fds_.pop_back();
-                    tags_.pop_back();
-                    return;
-                }
-            }
-        }
-        // No wake-up here: a wait without a limit looks at the stop flag
-        // every 250 ms.
-        portsock::poller* wakeable() { return nullptr; }
-        int wait(int ms) {
-            const int n = ::WSAPoll(fds_.data(), static_cast<ULONG>(fds_.size()), ms < 0 ? 250 : ms);
-            if (n <= 0) return n == SOCKET_ERROR ? -1 : 0;
-            int count = 0;
-            for (std::size_t k = 0; k < fds_.size() && count < 256; ++k) {
-                if (fds_[k].revents != 0) ready_[count++] = {tags_[k], fds_[k].revents};
-            }
-            return count;
-        }
-        std::uint64_t tag(int k) const { return ready_[k].tag; }
-        bool readable(int k) const { return (ready_[k].revents & POLLRDNORM) != 0; }
-        bool writable(int k) const { return (ready_[k].revents & POLLWRNORM) != 0; }
-        bool failed(int k) const { return (ready_[k].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0; }
-
-    private:
-        static short events(bool read, bool write) {
-            return static_cast<short>((read ? POLLRDNORM : 0) | (write ? POLLWRNORM : 0));
-        }
-        struct ready {
-            std::uint64_t tag;
-            short revents;
-        };
-        std::vector<WSAPOLLFD> fds_;
-        std::vector<std::uint64_t> tags_;
-        ready ready_[256];
     };
+    using poller = poll_table<poll_calls>;
 };
 
 }  // namespace bench

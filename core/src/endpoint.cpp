@@ -1,9 +1,10 @@
-// Parsing and formatting of endpoints. Platform-neutral: IPv4 and IPv6 text
-// is read and written here (RFC 4291 section 2.2 input, RFC 5952 output), so
-// every backend prints the same thing; only interface names and the Unix path
-// limit come from the backend.
+// Parsing and formatting of endpoints. Platform-neutral: the address text
+// itself is ip_text.cpp's; this file adds ports, brackets, zones and Unix
+// paths. Only interface names and the Unix path limit come from the backend.
 #include <portsock/endpoint.hpp>
 
+#include "checks.hpp"
+#include "ip_text.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
@@ -12,109 +13,13 @@
 namespace portsock {
 namespace {
 
-constexpr std::size_t max_host_name = 253;
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// Dotted-quad IPv4 with exactly four decimal parts, each 0-255 without
-// leading zeros (which some parsers read as octal: refusing them is safer).
-bool parse_v4(std::string_view text, std::uint8_t* out) noexcept {
-    std::size_t i = 0;
-    for (int part = 0; part < 4; ++part) {
-        if (part > 0) {
-            if (i >= text.size() || text[i] != '.') return false;
-            ++i;
-        }
-        const std::size_t start = i;
-        unsigned value = 0;
-        while (i < text.size() && is_digit(text[i]) && i - start < 3) {
-            value = value * 10 + static_cast<unsigned>(text[i] - '0');
-            ++i;
-        }
-        const std::size_t digits = i - start;
-        if (digits == 0 || value > 255 || (digits > 1 && text[start] == '0')) return false;
-        out[part] = static_cast<std::uint8_t>(value);
-    }
-    return i == text.size();
-}
-
-// IPv6 without zone: up to eight groups of 1-4 hex digits, at most one "::",
-// optionally ending in a dotted quad that stands for the last two groups.
-bool parse_v6(std::string_view text, std::uint8_t* out) noexcept {
-    std::uint16_t words[8] = {};
-    int count = 0;
-    int gap = -1;
-    std::size_t i = 0;
-    if (text.size() >= 2 && text[0] == ':' && text[1] == ':') {
-        gap = 0;
-        i = 2;
-    } else if (!text.empty() && text[0] == ':') {
-        return false;
-    }
-    while (i < text.size()) {
-        if (count == 8) return false;
-        std::size_t end = text.find(':', i);
-        if (end == std::string_view::npos) end = text.size();
-        const std::string_view part = text.substr(i, end - i);
-        if (part.find('.') != std::string_view::npos) {
-            std::uint8_t v4[4];
-            if (end != text.size() || count > 6 || !parse_v4(part, v4)) return false;
-            words[count++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
-            words[count++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
-            i = end;
-            break;
-        }
-        if (part.empty() || part.size() > 4) return false;
-        unsigned value = 0;
-        for (char c : part) {
-            const int h = hex_value(c);
-            if (h < 0) return false;
-            value = value << 4 | static_cast<unsigned>(h);
-        }
-        words[count++] = static_cast<std::uint16_t>(value);
-        if (end == text.size()) {
-            i = end;
-            break;
-        }
-        if (end + 1 < text.size() && text[end + 1] == ':') {
-            if (gap >= 0) return false;
-            gap = count;
-            i = end + 2;
-        } else {
-            i = end + 1;
-            if (i == text.size()) return false;  // a trailing single colon
-        }
-    }
-    if (gap < 0 ? count != 8 : count > 7) return false;
-    std::uint16_t full[8] = {};
-    if (gap < 0) {
-        std::memcpy(full, words, sizeof full);
-    } else {
-        const int tail = count - gap;
-        for (int k = 0; k < gap; ++k) full[k] = words[k];
-        for (int k = 0; k < tail; ++k) full[8 - tail + k] = words[gap + k];
-    }
-    for (int k = 0; k < 8; ++k) {
-        out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
-        out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
-    }
-    return true;
-}
-
 // The zone after '%': a decimal scope id, or an interface name.
 bool parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
     if (zone.empty()) return false;
     std::uint64_t value = 0;
     bool numeric = zone.size() <= 10;
     for (char c : zone) {
-        if (!is_digit(c)) {
+        if (!detail::is_digit(c)) {
             numeric = false;
             break;
         }
@@ -137,7 +42,7 @@ bool parse_numeric_host(std::string_view host, std::uint16_t port, endpoint& out
         // text form, and as the system's resolver has it).
         if (bracketed) return false;
         std::array<std::uint8_t, 4> v4{};
-        if (!parse_v4(host, v4.data())) return false;
+        if (!detail::parse_v4(host, v4.data())) return false;
         out = endpoint::v4(v4, port);
         return true;
     }
@@ -148,7 +53,7 @@ bool parse_numeric_host(std::string_view host, std::uint16_t port, endpoint& out
         host = host.substr(0, percent);
     }
     std::array<std::uint8_t, 16> v6{};
-    if (!parse_v6(host, v6.data())) return false;
+    if (!detail::parse_v6(host, v6.data())) return false;
     out = endpoint::v6(v6, port, scope);
     return true;
 }
@@ -163,7 +68,7 @@ bool parse_port_text(std::string_view text, std::uint16_t& port, std::error_code
     }
     unsigned value = 0;
     for (char c : text) {
-        if (!is_digit(c)) {
+        if (!detail::is_digit(c)) {
             ec = error::bad_address;
             return false;
         }
@@ -175,66 +80,6 @@ bool parse_port_text(std::string_view text, std::uint16_t& port, std::error_code
     }
     port = static_cast<std::uint16_t>(value);
     return true;
-}
-
-void append_hex(std::string& out, unsigned value) {
-    static const char digits[] = "0123456789abcdef";
-    bool started = false;
-    for (int shift = 12; shift >= 0; shift -= 4) {
-        const unsigned nibble = (value >> shift) & 0xf;
-        if (nibble != 0 || started || shift == 0) {
-            out += digits[nibble];
-            started = true;
-        }
-    }
-}
-
-void append_v4(std::string& out, const std::uint8_t* b) {
-    for (int k = 0; k < 4; ++k) {
-        if (k > 0) out += '.';
-        out += std::to_string(b[k]);
-    }
-}
-
-bool is_v4_mapped(const std::uint8_t* b) noexcept {
-    static const std::uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    return std::memcmp(b, prefix, sizeof prefix) == 0;
-}
-
-// RFC 5952: lower case, no leading zeros, the longest run (first on a tie) of
-// two or more zero groups as "::", IPv4-mapped addresses with a dotted tail.
-void append_v6(std::string& out, const std::uint8_t* b) {
-    if (is_v4_mapped(b)) {
-        out += "::ffff:";
-        append_v4(out, b + 12);
-        return;
-    }
-    unsigned words[8];
-    for (int k = 0; k < 8; ++k) words[k] = static_cast<unsigned>(b[2 * k] << 8 | b[2 * k + 1]);
-    int best_start = -1, best_len = 0;
-    for (int k = 0; k < 8;) {
-        if (words[k] != 0) {
-            ++k;
-            continue;
-        }
-        int run = k;
-        while (run < 8 && words[run] == 0) ++run;
-        if (run - k > best_len) {
-            best_start = k;
-            best_len = run - k;
-        }
-        k = run;
-    }
-    if (best_len < 2) best_start = -1;
-    for (int k = 0; k < 8; ++k) {
-        if (k == best_start) {
-            out += "::";
-            k += best_len - 1;
-            continue;
-        }
-        if (k > 0 && k != best_start + best_len) out += ':';
-        append_hex(out, words[k]);
-    }
 }
 
 std::uint64_t fnv1a(std::uint64_t hash, const void* data, std::size_t size) noexcept {
@@ -333,7 +178,7 @@ endpoint endpoint::parse(std::string_view host, int port, std::error_code& ec) n
     if (host == "<broadcast>") return v4({255, 255, 255, 255}, number);
     endpoint e;
     if (!parse_numeric_host(host, number, e)) {
-        ec = host.size() > max_host_name ? error::host_name_too_long : error::bad_address;
+        ec = host.size() > detail::max_host_name ? error::host_name_too_long : error::bad_address;
         return {};
     }
     return e;
@@ -373,7 +218,7 @@ bool endpoint::is_any() const noexcept {
 bool endpoint::is_loopback() const noexcept {
     if (family_ == portsock::family::inet) return data_[0] == 127;
     if (family_ != portsock::family::inet6) return false;
-    if (is_v4_mapped(data_.data())) return data_[12] == 127;
+    if (detail::is_v4_mapped(data_.data())) return data_[12] == 127;
     static const std::uint8_t one[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     return std::memcmp(data_.data(), one, 16) == 0;
 }
@@ -381,9 +226,9 @@ bool endpoint::is_loopback() const noexcept {
 std::string endpoint::host() const {
     std::string out;
     switch (family_) {
-    case portsock::family::inet: append_v4(out, data_.data()); break;
+    case portsock::family::inet: detail::append_v4(out, data_.data()); break;
     case portsock::family::inet6:
-        append_v6(out, data_.data());
+        detail::append_v6(out, data_.data());
         if (scope_id_ != 0) {
             out += '%';
             out += std::to_string(scope_id_);
@@ -418,7 +263,7 @@ std::string endpoint::repr() const {
         return "('" + host() + "', " + std::to_string(port_) + ')';
     case portsock::family::inet6: {
         std::string h;
-        append_v6(h, data_.data());
+        detail::append_v6(h, data_.data());
         return "('" + h + "', " + std::to_string(port_) + ", 0, " + std::to_string(scope_id_) +
                ')';
     }

@@ -1,9 +1,9 @@
 // The poller: argument checks and deadlines over the backend's poller_*.
 #include <portsock/poller.hpp>
 
+#include "checks.hpp"
 #include "sys.hpp"
 
-#include <cmath>
 #include <utility>
 
 namespace portsock {
@@ -13,11 +13,11 @@ namespace {
 // clock once (not at all for 0).
 PORTSOCK_OUT_OF_LINE std::size_t wait_for(sys::poller_state* p, poll_event* out, std::size_t capacity,
                                           double timeout, std::error_code& ec) noexcept {
-    if (!(timeout >= 0) || !std::isfinite(timeout)) {
+    if (!detail::valid_timeout(timeout)) {
         ec = error::bad_timeout;
         return 0;
     }
-    const double seconds = timeout < 1e9 ? timeout : 1e9;
+    const double seconds = detail::clamp_timeout(timeout);
     sys::wait_limit limit;
     limit.first_ns = static_cast<std::int64_t>(seconds * 1e9);
     limit.deadline = limit.first_ns == 0 ? sys::clock::time_point::min()

@@ -2,13 +2,12 @@
 // the system resolver in the backend.
 #include <portsock/resolve.hpp>
 
+#include "checks.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
 namespace portsock {
 namespace {
-
-constexpr std::size_t max_host_name = 253;
 
 bool all_digits(std::string_view text) noexcept {
     if (text.empty()) return false;
@@ -28,7 +27,7 @@ std::vector<address_info> getaddrinfo(std::string_view host, std::string_view po
         ec = error::embedded_nul;
         return {};
     }
-    if (host.size() > max_host_name) {
+    if (host.size() > detail::max_host_name) {
         ec = error::host_name_too_long;
         return {};
     }

@@ -8,6 +8,7 @@
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
 
+#include "checks.hpp"
 #include "sys.hpp"
 #include "text.hpp"
 
@@ -16,30 +17,6 @@
 
 namespace portsock {
 namespace {
-
-// The longest timeout kept; longer ones are clamped (31 years) so that
-// deadlines never overflow the clock.
-constexpr double max_timeout_seconds = 1e9;
-
-const char* family_name(portsock::family f) noexcept {
-    switch (f) {
-    case portsock::family::inet: return "AF_INET";
-    case portsock::family::inet6: return "AF_INET6";
-    case portsock::family::local: return "AF_UNIX";
-    case portsock::family::unspec: break;
-    }
-    return "AF_UNSPEC";
-}
-
-const char* type_name(portsock::type t) noexcept {
-    switch (t) {
-    case portsock::type::stream: return "SOCK_STREAM";
-    case portsock::type::dgram: return "SOCK_DGRAM";
-    case portsock::type::raw: return "SOCK_RAW";
-    case portsock::type::seqpacket: return "SOCK_SEQPACKET";
-    }
-    return "SOCK_?";
-}
 
 bool in_progress(std::error_code ec) noexcept {
     return ec == std::errc::operation_in_progress || would_block(ec);
@@ -406,11 +383,11 @@ void socket::settimeout(std::optional<double> seconds, std::error_code& ec) noex
     std::int64_t ns = -1;
     if (seconds) {
         const double s = *seconds;
-        if (!(s >= 0) || !std::isfinite(s)) {
+        if (!detail::valid_timeout(s)) {
             ec = error::bad_timeout;
             return;
         }
-        ns = static_cast<std::int64_t>(std::ceil((s < max_timeout_seconds ? s : max_timeout_seconds) * 1e9));
+        ns = static_cast<std::int64_t>(std::ceil(detail::clamp_timeout(s) * 1e9));
     }
     ec = sys::set_nonblocking(handle_, ns >= 0);
     if (!ec) timeout_ns_ = ns;
@@ -460,9 +437,9 @@ std::string socket::repr() const {
     out += " fd=";
     out += is_open() ? std::to_string(handle_) : std::string("-1");
     out += ", family=";
-    out += family_name(family_);
+    out += detail::family_name(family_);
     out += ", type=";
-    out += type_name(type_);
+    out += detail::type_name(type_);
     out += ", proto=";
     out += std::to_string(proto_);
     if (is_open()) {
@@ -480,311 +457,5 @@ std::string socket::repr() const {
     out += '>';
     return out;
 }
-
-// Helpers Python builds on sockets --------------------------------------------
-
-namespace {
-
-// socketpair for IPv4/IPv6, which no system offers natively: two sockets
-// over loopback. For streams the accepted connection is checked to be ours
-// (another local process could connect to the listener first).
-std::pair<socket, socket> loopback_pair(portsock::family family, portsock::type type, int proto,
-                                        std::error_code& ec) noexcept {
-    const endpoint loopback = family == portsock::family::inet
-                                  ? endpoint::v4({127, 0, 0, 1}, 0)
-                                  : endpoint::v6({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 0);
-    socket a, b;
-    if (type == portsock::type::dgram) {
-        a.open(family, type, proto, ec);
-        if (!ec) b.open(family, type, proto, ec);
-        if (!ec) a.bind(loopback, ec);
-        if (!ec) b.bind(loopback, ec);
-        if (!ec) a.connect(b.getsockname(ec), ec);
-        if (!ec) b.connect(a.getsockname(ec), ec);
-        if (ec) return {};
-        return {std::move(a), std::move(b)};
-    }
-    if (type != portsock::type::stream) {
-        ec = std::make_error_code(std::errc::operation_not_supported);
-        return {};
-    }
-    socket listener = create_server(loopback, 1, false, ec);
-    if (!ec) a.open(family, type, proto, ec);
-    if (!ec) a.connect(listener.getsockname(ec), ec);
-    const endpoint mine = ec ? endpoint{} : a.getsockname(ec);
-    for (int tries = 0; !ec && tries < 16; ++tries) {
-        accept_result r = listener.accept(ec);
-        if (!ec && r.address == mine) return {std::move(a), std::move(r.conn)};
-    }
-    if (!ec) ec = std::make_error_code(std::errc::connection_aborted);
-    return {};
-}
-
-}  // namespace
-
-std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto,
-                                     std::error_code& ec) noexcept {
-    if (family == portsock::family::inet || family == portsock::family::inet6) {
-        return loopback_pair(family, type, proto, ec);
-    }
-    sys::handle handles[2] = {invalid_native_handle, invalid_native_handle};
-    ec = sys::socketpair(portsock::family::local, type, proto, handles);
-    if (ec == std::errc::address_family_not_supported && family == portsock::family::unspec) {
-        return loopback_pair(portsock::family::inet, type, proto, ec);
-    }
-    if (ec) return {};
-    return {socket::adopt(handles[0], portsock::family::local, type, proto),
-            socket::adopt(handles[1], portsock::family::local, type, proto)};
-}
-
-socket create_connection(std::string_view host, int port, std::optional<double> timeout,
-                         std::error_code& ec, std::vector<connect_attempt>* attempts) {
-    if (attempts) attempts->clear();
-    if (timeout && (!(*timeout >= 0) || !std::isfinite(*timeout))) {
-        ec = error::bad_timeout;
-        return {};
-    }
-    const std::vector<address_info> infos =
-        getaddrinfo(host, port, portsock::family::unspec, portsock::type::stream, 0, ai::none, ec);
-    if (ec) return {};
-    if (infos.empty()) {
-        ec = error::no_address;
-        return {};
-    }
-    for (const address_info& info : infos) {
-        socket s;
-        s.open(info.family, info.type, info.proto, ec);
-        if (!ec && timeout) s.settimeout(timeout, ec);
-        if (!ec) s.connect(info.address, ec);
-        if (!ec) return s;
-        if (attempts) attempts->push_back({info.address, ec});
-    }
-    return {};
-}
-
-std::string describe(const std::vector<connect_attempt>& attempts) {
-    std::string text;
-    for (const connect_attempt& a : attempts) {
-        if (!text.empty()) text += ", ";
-        text += a.address.to_string() + ": " + a.error.message();
-    }
-    return text;
-}
-
-socket create_server(const endpoint& address, int backlog, bool dual_stack,
-                     std::error_code& ec) noexcept {
-    if (address.empty()) {
-        ec = error::empty_endpoint;
-        return {};
-    }
-    if (dual_stack && address.family() != portsock::family::inet6) {
-        ec = error::family_mismatch;
-        return {};
-    }
-    socket s;
-    s.open(address.family(), portsock::type::stream, 0, ec);
-    if (!ec && address.family() != portsock::family::local) {
-        s.setsockopt(opt::reuse_address, true, ec);
-    }
-    // Set either way: systems differ in their default (Windows: v6-only).
-    if (!ec && address.family() == portsock::family::inet6) {
-        s.setsockopt(opt::v6_only, !dual_stack, ec);
-    }
-    if (!ec) s.bind(address, ec);
-    if (!ec) s.listen(backlog, ec);
-    if (ec) return {};
-    return s;
-}
-
-// Throwing forms --------------------------------------------------------------
-
-#if PORTSOCK_HAS_EXCEPTIONS
-
-void socket::fail(std::error_code ec, const char* operation, std::size_t transferred) const {
-    std::string what = operation;
-    std::error_code ignored;
-    const endpoint peer = getpeername(ignored);
-    if (!ignored && !peer.empty()) {
-        const bool incoming = what.compare(0, 4, "recv") == 0;
-        what += incoming ? " from " : " to ";
-        what += peer.to_string();
-    } else {
-        const endpoint local = getsockname(ignored);
-        if (!ignored && !local.empty()) what += " on " + local.to_string();
-    }
-    throw_error(ec, what, transferred);
-}
-
-void socket::fail(std::error_code ec, const char* operation, const endpoint& address) const {
-    throw_error(ec, std::string(operation) + ' ' + address.to_string());
-}
-
-socket::socket(portsock::family family, portsock::type type, int proto) {
-    std::error_code ec;
-    open(family, type, proto, ec);
-    if (ec) {
-        throw_error(ec, std::string("socket(") + family_name(family) + ", " + type_name(type) +
-                            ", " + std::to_string(proto) + ')');
-    }
-}
-
-void socket::bind(const endpoint& address) {
-    std::error_code ec;
-    bind(address, ec);
-    if (ec) fail(ec, "bind to", address);
-}
-
-void socket::bind(std::string_view host, int port) {
-    std::error_code ec;
-    bind(host, port, ec);
-    if (ec) throw_error(ec, "bind to " + detail::host_port(host, port));
-}
-
-void socket::listen(int backlog) {
-    std::error_code ec;
-    listen(backlog, ec);
-    if (ec) fail(ec, "listen");
-}
-
-accept_result socket::accept() {
-    std::error_code ec;
-    accept_result result = accept(ec);
-    if (ec) fail(ec, "accept");
-    return result;
-}
-
-void socket::connect(const endpoint& address) {
-    std::error_code ec;
-    connect(address, ec);
-    if (ec) fail(ec, "connect to", address);
-}
-
-void socket::connect(std::string_view host, int port) {
-    std::error_code ec;
-    connect(host, port, ec);
-    if (ec) throw_error(ec, "connect to " + detail::host_port(host, port));
-}
-
-std::size_t socket::send(const void* data, std::size_t size, msg flags) {
-    std::error_code ec;
-    const std::size_t n = send(data, size, ec, flags);
-    if (ec) fail(ec, "send");
-    return n;
-}
-
-std::size_t socket::send(std::string_view data, msg flags) {
-    return send(data.data(), data.size(), flags);
-}
-
-std::size_t socket::sendall(const void* data, std::size_t size, msg flags) {
-    std::error_code ec;
-    const std::size_t n = sendall(data, size, ec, flags);
-    if (ec) fail(ec, "sendall", n);
-    return n;
-}
-
-std::size_t socket::sendall(std::string_view data, msg flags) {
-    return sendall(data.data(), data.size(), flags);
-}
-
-std::size_t socket::recv_into(void* buffer, std::size_t size, msg flags) {
-    std::error_code ec;
-    const std::size_t n = recv_into(buffer, size, ec, flags);
-    if (ec) fail(ec, "recv", n);
-    return n;
-}
-
-std::string socket::recv(std::size_t bufsize, msg flags) {
-    std::error_code ec;
-    std::string data = recv(bufsize, ec, flags);
-    if (ec) fail(ec, "recv", data.size());
-    return data;
-}
-
-std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address,
-                           msg flags) {
-    std::error_code ec;
-    const std::size_t n = sendto(data, size, address, ec, flags);
-    if (ec) fail(ec, "sendto", address);
-    return n;
-}
-
-std::size_t socket::sendto(std::string_view data, const endpoint& address, msg flags) {
-    return sendto(data.data(), data.size(), address, flags);
-}
-
-recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, msg flags) {
-    std::error_code ec;
-    recvfrom_result r = recvfrom_into(buffer, size, ec, flags);
-    if (ec) fail(ec, "recvfrom", r.nbytes);
-    return r;
-}
-
-recvfrom_data socket::recvfrom(std::size_t bufsize, msg flags) {
-    std::error_code ec;
-    recvfrom_data r = recvfrom(bufsize, ec, flags);
-    if (ec) fail(ec, "recvfrom", r.data.size());
-    return r;
-}
-
-void socket::shutdown(shut how) {
-    std::error_code ec;
-    shutdown(how, ec);
-    if (ec) fail(ec, "shutdown");
-}
-
-endpoint socket::getsockname() const {
-    std::error_code ec;
-    endpoint e = getsockname(ec);
-    if (ec) fail(ec, "getsockname");
-    return e;
-}
-
-endpoint socket::getpeername() const {
-    std::error_code ec;
-    endpoint e = getpeername(ec);
-    if (ec) fail(ec, "getpeername");
-    return e;
-}
-
-void socket::settimeout(std::optional<double> seconds) {
-    std::error_code ec;
-    settimeout(seconds, ec);
-    if (ec) fail(ec, "settimeout");
-}
-
-void socket::setblocking(bool flag) {
-    std::error_code ec;
-    setblocking(flag, ec);
-    if (ec) fail(ec, "setblocking");
-}
-
-std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto) {
-    std::error_code ec;
-    auto pair = socketpair(family, type, proto, ec);
-    if (ec) throw_error(ec, "socketpair");
-    return pair;
-}
-
-socket create_connection(std::string_view host, int port, std::optional<double> timeout) {
-    std::error_code ec;
-    std::vector<connect_attempt> attempts;
-    socket s = create_connection(host, port, timeout, ec, &attempts);
-    if (ec) {
-        std::string what = "connect to " + detail::host_port(host, port);
-        if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
-        throw_error(ec, what);
-    }
-    return s;
-}
-
-socket create_server(const endpoint& address, int backlog, bool dual_stack) {
-    std::error_code ec;
-    socket s = create_server(address, backlog, dual_stack, ec);
-    if (ec) throw_error(ec, "create_server on " + address.to_string());
-    return s;
-}
-
-#endif  // PORTSOCK_HAS_EXCEPTIONS
 
 }  // namespace portsock

@@ -1,6 +1,8 @@
 // Small text helpers shared by the core's formatting and error messages.
 #pragma once
 
+#include <portsock/types.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -15,5 +17,10 @@ std::string quoted(std::string_view text, bool bytes = false);
 /// error messages show a (host, port) pair before it is resolved.
 std::string host_port(std::string_view host, int port);
 std::string host_port(std::string_view host, std::string_view port);
+
+/// The C name of a family or a type, as Python's repr of a socket shows it
+/// (`AF_INET`, `SOCK_STREAM`).
+const char* family_name(portsock::family f) noexcept;
+const char* type_name(portsock::type t) noexcept;
 
 }  // namespace portsock::detail

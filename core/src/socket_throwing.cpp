@@ -1,0 +1,169 @@
+// The throwing forms of socket.hpp: each calls its std::error_code form
+// (socket.cpp, create.cpp) and throws what that reports, with a message that
+// names the operation and the endpoint ("connect to 127.0.0.1:9"). Built
+// without exceptions (PORTSOCK_HAS_EXCEPTIONS 0), the header declares none of
+// them and this file compiles to nothing.
+#include <portsock/socket.hpp>
+
+#if PORTSOCK_HAS_EXCEPTIONS
+
+#include "or_throw.hpp"
+#include "text.hpp"
+
+#include <string>
+
+namespace portsock {
+
+using detail::or_throw;
+
+void socket::fail(std::error_code ec, const char* operation, std::size_t transferred) const {
+    std::string what = operation;
+    std::error_code ignored;
+    const endpoint peer = getpeername(ignored);
+    if (!ignored && !peer.empty()) {
+        const bool incoming = what.compare(0, 4, "recv") == 0;
+        what += incoming ? " from " : " to ";
+        what += peer.to_string();
+    } else {
+        const endpoint local = getsockname(ignored);
+        if (!ignored && !local.empty()) what += " on " + local.to_string();
+    }
+    throw_error(ec, what, transferred);
+}
+
+void socket::fail(std::error_code ec, const char* operation, const endpoint& address) const {
+    throw_error(ec, std::string(operation) + ' ' + address.to_string());
+}
+
+socket::socket(portsock::family family, portsock::type type, int proto) {
+    or_throw([&](std::error_code& ec) { open(family, type, proto, ec); },
+             [&](std::error_code ec) {
+                 throw_error(ec, std::string("socket(") + detail::family_name(family) + ", " +
+                                     detail::type_name(type) + ", " + std::to_string(proto) + ')');
+             });
+}
+
+void socket::bind(const endpoint& address) {
+    or_throw([&](std::error_code& ec) { bind(address, ec); },
+             [&](std::error_code ec) { fail(ec, "bind to", address); });
+}
+
+void socket::bind(std::string_view host, int port) {
+    or_throw([&](std::error_code& ec) { bind(host, port, ec); },
+             [&](std::error_code ec) { throw_error(ec, "bind to " + detail::host_port(host, port)); });
+}
+
+void socket::listen(int backlog) {
+    or_throw([&](std::error_code& ec) { listen(backlog, ec); },
+             [&](std::error_code ec) { fail(ec, "listen"); });
+}
+
+accept_result socket::accept() {
+    return or_throw([&](std::error_code& ec) { return accept(ec); },
+                    [&](std::error_code ec) { fail(ec, "accept"); });
+}
+
+void socket::connect(const endpoint& address) {
+    or_throw([&](std::error_code& ec) { connect(address, ec); },
+             [&](std::error_code ec) { fail(ec, "connect to", address); });
+}
+
+void socket::connect(std::string_view host, int port) {
+    or_throw([&](std::error_code& ec) { connect(host, port, ec); },
+             [&](std::error_code ec) { throw_error(ec, "connect to " + detail::host_port(host, port)); });
+}
+
+std::size_t socket::send(const void* data, std::size_t size, msg flags) {
+    return or_throw([&](std::error_code& ec) { return send(data, size, ec, flags); },
+                    [&](std::error_code ec, std::size_t n) { fail(ec, "send", n); });
+}
+
+std::size_t socket::send(std::string_view data, msg flags) { return send(data.data(), data.size(), flags); }
+
+std::size_t socket::sendall(const void* data, std::size_t size, msg flags) {
+    return or_throw([&](std::error_code& ec) { return sendall(data, size, ec, flags); },
+                    [&](std::error_code ec, std::size_t n) { fail(ec, "sendall", n); });
+}
+
+std::size_t socket::sendall(std::string_view data, msg flags) {
+    return sendall(data.data(), data.size(), flags);
+}
+
+std::size_t socket::recv_into(void* buffer, std::size_t size, msg flags) {
+    return or_throw([&](std::error_code& ec) { return recv_into(buffer, size, ec, flags); },
+                    [&](std::error_code ec, std::size_t n) { fail(ec, "recv", n); });
+}
+
+std::string socket::recv(std::size_t bufsize, msg flags) {
+    return or_throw([&](std::error_code& ec) { return recv(bufsize, ec, flags); },
+                    [&](std::error_code ec, const std::string& data) { fail(ec, "recv", data.size()); });
+}
+
+std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address, msg flags) {
+    return or_throw([&](std::error_code& ec) { return sendto(data, size, address, ec, flags); },
+                    [&](std::error_code ec) { fail(ec, "sendto", address); });
+}
+
+std::size_t socket::sendto(std::string_view data, const endpoint& address, msg flags) {
+    return sendto(data.data(), data.size(), address, flags);
+}
+
+recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, msg flags) {
+    return or_throw([&](std::error_code& ec) { return recvfrom_into(buffer, size, ec, flags); },
+                    [&](std::error_code ec, const recvfrom_result& r) { fail(ec, "recvfrom", r.nbytes); });
+}
+
+recvfrom_data socket::recvfrom(std::size_t bufsize, msg flags) {
+    return or_throw([&](std::error_code& ec) { return recvfrom(bufsize, ec, flags); },
+                    [&](std::error_code ec, const recvfrom_data& r) { fail(ec, "recvfrom", r.data.size()); });
+}
+
+void socket::shutdown(shut how) {
+    or_throw([&](std::error_code& ec) { shutdown(how, ec); },
+             [&](std::error_code ec) { fail(ec, "shutdown"); });
+}
+
+endpoint socket::getsockname() const {
+    return or_throw([&](std::error_code& ec) { return getsockname(ec); },
+                    [&](std::error_code ec) { fail(ec, "getsockname"); });
+}
+
+endpoint socket::getpeername() const {
+    return or_throw([&](std::error_code& ec) { return getpeername(ec); },
+                    [&](std::error_code ec) { fail(ec, "getpeername"); });
+}
+
+void socket::settimeout(std::optional<double> seconds) {
+    or_throw([&](std::error_code& ec) { settimeout(seconds, ec); },
+             [&](std::error_code ec) { fail(ec, "settimeout"); });
+}
+
+void socket::setblocking(bool flag) {
+    or_throw([&](std::error_code& ec) { setblocking(flag, ec); },
+             [&](std::error_code ec) { fail(ec, "setblocking"); });
+}
+
+std::pair<socket, socket> socketpair(portsock::family family, portsock::type type, int proto) {
+    return or_throw([&](std::error_code& ec) { return socketpair(family, type, proto, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "socketpair"); });
+}
+
+socket create_connection(std::string_view host, int port, std::optional<double> timeout) {
+    std::vector<connect_attempt> attempts;
+    return or_throw(
+        [&](std::error_code& ec) { return create_connection(host, port, timeout, ec, &attempts); },
+        [&](std::error_code ec) {
+            std::string what = "connect to " + detail::host_port(host, port);
+            if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
+            throw_error(ec, what);
+        });
+}
+
+socket create_server(const endpoint& address, int backlog, bool dual_stack) {
+    return or_throw([&](std::error_code& ec) { return create_server(address, backlog, dual_stack, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
+}
+
+}  // namespace portsock
+
+#endif  // PORTSOCK_HAS_EXCEPTIONS
