@@ -84,7 +84,7 @@ inline std::error_code make_error_code(resolve_error e) noexcept {
 /// for it: it compares with `std::errc` and its message is in words on every
 /// backend. 0 gives the empty code. For errors of raw calls a program makes
 /// itself (Python's `OSError(errno, ...)`).
-std::error_code native_error(int code) noexcept;
+PORTSOCK_API std::error_code native_error(int code) noexcept;
 
 /// True when `ec` means "the operation would block" (non-blocking mode), on
 /// every backend (EAGAIN, EWOULDBLOCK, WSAEWOULDBLOCK).
