@@ -41,7 +41,7 @@ foreach(var IN ITEMS CMAKE_TOOLCHAIN_FILE CMAKE_SYSROOT CMAKE_CXX_COMPILER CMAKE
     endif()
 endforeach()
 # The emulator, when it was given as a cache variable rather than by the
-# toolchain file (a CMakeUserPresets.json for an SDK, see README): a list,
+# toolchain file (a CMakeUserPresets.json for an SDK, see ci/CROSS.md): a list,
 # so it travels with '|' between its words (tests/consumers/consumer.cmake).
 if(CMAKE_CROSSCOMPILING_EMULATOR)
     string(REPLACE ";" "|" consumer_emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
