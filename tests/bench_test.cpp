@@ -132,3 +132,22 @@ TEST(SockbenchUsage, NobodyListeningIsAOneLineErrorNamingTheEndpoint) {
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("sockbench: pingpong against 127.0.0.1:" + port + ": connect: "), std::string::npos) << r.err;
 }
+
+TEST(SockbenchUsage, CountIsAcceptedUpToItsMaximumAndRefusedBeyondIt) {
+    // --count takes 1 to 1000000000 (ten digits). Against a port nobody
+    // listens on, an accepted count gets as far as the connect (status 1);
+    // one past the maximum, or a number too long for any integer, is a usage
+    // error (status 2) before anything is tried.
+    std::error_code ec;
+    portsock::socket holder = testsupport::refusing_port();
+    const std::string port = std::to_string(holder.getsockname(ec).port());
+    ASSERT_OK(ec);
+    const run_result at_most = run_client({"pingpong", "--count", "1000000000"}, port, false);
+    EXPECT_EQ(at_most.status, 1) << at_most.err;
+    EXPECT_NE(at_most.err.find(": connect: "), std::string::npos) << at_most.err;
+    for (const char* too_many : {"1000000001", "99999999999999999999999999"}) {
+        const run_result r = run_client({"pingpong", "--count", too_many}, port, false);
+        EXPECT_EQ(r.status, 2) << too_many << ": " << r.err;
+        EXPECT_NE(r.err.find("usage: "), std::string::npos) << r.err;
+    }
+}
