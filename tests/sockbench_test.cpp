@@ -115,7 +115,7 @@ TEST_P(Sockbench, UdpRoundTripsAreAnsweredOrCountedAsLost) {
 INSTANTIATE_TEST_SUITE_P(PortsockAndRaw, Sockbench, testing::Values(false, true),
                          [](const testing::TestParamInfo<bool>& p) { return p.param ? "Raw" : "Portsock"; });
 
-TEST(SockbenchUsage, UnknownWorkloadIsAUsageError) {
+TEST(Sockbench, UsageUnknownWorkloadIsAUsageError) {
     std::error_code ec;
     child_process p = child_process::start({bench_exe, "nonsense"}, ec);
     ASSERT_OK(ec);
@@ -123,7 +123,7 @@ TEST(SockbenchUsage, UnknownWorkloadIsAUsageError) {
     EXPECT_NE(p.err().find("unknown workload 'nonsense'"), std::string::npos) << p.err();
 }
 
-TEST(SockbenchUsage, NobodyListeningIsAOneLineErrorNamingTheEndpoint) {
+TEST(Sockbench, UsageNobodyListeningIsAOneLineErrorNamingTheEndpoint) {
     std::error_code ec;
     portsock::socket holder = testsupport::refusing_port();  // ours while the test runs
     const std::string port = std::to_string(holder.getsockname(ec).port());
@@ -133,7 +133,7 @@ TEST(SockbenchUsage, NobodyListeningIsAOneLineErrorNamingTheEndpoint) {
     EXPECT_NE(r.err.find("sockbench: pingpong against 127.0.0.1:" + port + ": connect: "), std::string::npos) << r.err;
 }
 
-TEST(SockbenchUsage, CountIsAcceptedUpToItsMaximumAndRefusedBeyondIt) {
+TEST(Sockbench, UsageCountIsAcceptedUpToItsMaximumAndRefusedBeyondIt) {
     // --count takes 1 to 1000000000 (ten digits). Against a port nobody
     // listens on, an accepted count gets as far as the connect (status 1);
     // one past the maximum, or a number too long for any integer, is a usage

@@ -450,7 +450,7 @@ TEST(Tcp, InetSocketpairIsAConnectedLoopbackPair) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(TcpThrowing, TheTutorialReadsTheSameInCpp) {
+TEST(Tcp, ThrowingTheTutorialReadsTheSameInCpp) {
     ps::socket soc(ps::family::inet, ps::type::stream);
     soc.bind("127.0.0.1", 0);
     soc.listen(10);
@@ -465,7 +465,7 @@ TEST(TcpThrowing, TheTutorialReadsTheSameInCpp) {
     EXPECT_EQ(client.recv(1024), thank_you);
 }
 
-TEST(TcpThrowing, CreateConnectionNamesEveryAttempt) {
+TEST(Tcp, ThrowingCreateConnectionNamesEveryAttempt) {
     ps::socket holder(ps::family::inet);
     holder.bind(loopback4());
     const int port = holder.getsockname().port();
