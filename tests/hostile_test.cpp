@@ -20,44 +20,11 @@ namespace ps = portsock;
 
 namespace {
 
-// A server started with --port 0 and the port it reported once ready.
-struct server_process {
-    child_process process;
-    std::uint16_t port = 0;
-    ps::endpoint address() const { return testsupport::loopback4(port); }
-};
+// The servers on 127.0.0.1, port 0 (support/apps.hpp): thankyou-server
+// with a backlog that holds a round of connections, echo-server over `which`.
+running_server start_thankyou() { return start_thankyou_server({"--host", "127.0.0.1", "--backlog", "128"}); }
 
-// Starts `argv` and reads its stdout up to the line that starts with
-// `ready`, taking the port from the line that names it ("bound to N", or
-// "... on HOST:N").
-server_process start_server(const std::vector<std::string>& argv, std::string_view ready) {
-    std::error_code ec;
-    server_process s{child_process::start(argv, ec), 0};
-    EXPECT_OK(ec) << " starting " << argv[0];
-    for (int lines = 0; lines < 5; ++lines) {
-        const auto line = s.process.read_line(20s);
-        if (!line) break;
-        const std::size_t bound = line->find("bound to ");
-        const std::size_t colon = line->rfind(':');
-        if (bound != std::string::npos) {
-            s.port = static_cast<std::uint16_t>(std::stoi(line->substr(bound + 9)));
-        } else if (line->find(" on ") != std::string::npos && colon != std::string::npos) {
-            s.port = static_cast<std::uint16_t>(std::stoi(line->substr(colon + 1)));
-        }
-        if (line->rfind(ready, 0) == 0) break;
-    }
-    EXPECT_NE(s.port, 0) << "stderr: " << s.process.err();
-    return s;
-}
-
-server_process start_thankyou() {
-    return start_server({thankyou_server_exe, "--host", "127.0.0.1", "--port", "0", "--backlog", "128"},
-                        "The socket is listening");
-}
-
-server_process start_echo(const std::string& which = "--tcp") {
-    return start_server({echo_server_exe, "--host", "127.0.0.1", "--port", "0", which}, "echo-server: serving");
-}
+running_server start_echo(const std::string& which = "--tcp") { return start_echo_server({which}); }
 
 ps::socket connect_to(const ps::endpoint& address) {
     std::error_code ec;
@@ -72,7 +39,7 @@ ps::socket connect_to(const ps::endpoint& address) {
 // A well-behaved thankyou client: gets the whole greeting, then end of
 // stream. Also reads the server's "Got a connection" lines up to this
 // client's own, so that its output pipe never fills.
-void expect_greeting(server_process& server) {
+void expect_greeting(running_server& server) {
     ps::socket s = connect_to(server.address());
     std::error_code ec;
     const std::string me = s.getsockname(ec).repr();
@@ -105,7 +72,7 @@ std::string read_exactly(ps::socket& s, std::size_t size) {
 }
 
 // A well-behaved echo client: what it sends comes back.
-void expect_echo(const server_process& server, std::size_t size = 1000) {
+void expect_echo(const running_server& server, std::size_t size = 1000) {
     ps::socket s = connect_to(server.address());
     const std::string data(size, 'e');
     std::error_code ec;
@@ -136,7 +103,7 @@ TEST(Hostile, ThankyouServerServesOthersWhileAClientNeverReads) {
     // stack: what the server must not do is wait on them (for their reading,
     // their close, or its own 5 s send timeout) before serving the next
     // client.
-    server_process server = start_thankyou();
+    running_server server = start_thankyou();
     std::vector<ps::socket> silent;
     for (int k = 0; k < 8; ++k) {
         std::error_code ec;
@@ -164,8 +131,8 @@ TEST(Hostile, ThankyouServerServesOthersWhileAClientNeverReads) {
 }
 
 TEST(Hostile, TwoThousandConnectionsOpenedAndDroppedThenServing) {
-    server_process thankyou = start_thankyou();
-    server_process echo = start_echo();
+    running_server thankyou = start_thankyou();
+    running_server echo = start_echo();
     for (int round = 0; round < 20; ++round) {
         open_and_drop(thankyou.address(), 100);
         open_and_drop(echo.address(), 100);
@@ -177,7 +144,7 @@ TEST(Hostile, TwoThousandConnectionsOpenedAndDroppedThenServing) {
 }
 
 TEST(Hostile, APeerThatResetsInMidStreamDoesNotDisturbOthers) {
-    server_process server = start_echo();
+    running_server server = start_echo();
     ps::socket well_behaved = connect_to(server.address());
     for (int round = 0; round < 5; ++round) {
         // It sends far more than it reads, then resets with data in flight
@@ -206,7 +173,7 @@ TEST(Hostile, APeerThatResetsInMidStreamDoesNotDisturbOthers) {
 }
 
 TEST(Hostile, TheLargestDatagramIsEchoedAndAShortBufferSeesItTruncated) {
-    server_process server = start_echo("--udp");
+    running_server server = start_echo("--udp");
     std::error_code ec;
     ps::socket client;
     client.open(ps::family::inet, ps::type::dgram, 0, ec);
@@ -234,8 +201,8 @@ TEST(Hostile, TheLargestDatagramIsEchoedAndAShortBufferSeesItTruncated) {
 }
 
 TEST(Hostile, AFloodOfConnectionsThatNeverSendDoesNotStopEitherServer) {
-    server_process thankyou = start_thankyou();
-    server_process echo = start_echo();
+    running_server thankyou = start_thankyou();
+    running_server echo = start_echo();
     std::vector<ps::socket> idle;
     idle.reserve(1000);
     for (int k = 0; k < 500; ++k) {
