@@ -61,13 +61,18 @@ inline portsock::endpoint server_address(const std::string& host, int port, std:
     return ec ? portsock::endpoint{} : infos.front().address;
 }
 
-/// Reads a whole decimal number in [low, high] from `text`.
+/// Reads a whole decimal number in [low, high] from `text` (0 <= low <= high
+/// <= INT_MAX): digits only, as many as it has (leading zeros included), so
+/// every value up to `high` can be written. It stops at the first digit that
+/// would take the value past `high`, so no input can overflow.
 inline bool parse_int(std::string_view text, long low, long high, int& out) {
-    if (text.empty() || text.size() > 9) return false;
+    if (text.empty()) return false;
     long value = 0;
     for (char c : text) {
         if (c < '0' || c > '9') return false;
-        value = value * 10 + (c - '0');
+        const long digit = c - '0';
+        if (value > (high - digit) / 10) return false;  // value * 10 + digit > high
+        value = value * 10 + digit;
     }
     if (value < low || value > high) return false;
     out = static_cast<int>(value);

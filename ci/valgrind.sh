@@ -33,7 +33,7 @@ run_one() {
     local name=$1 t0 rc
     t0=$(date +%s)
     set +e
-    # nouserintercepts: an operator new defined by the test itself (alloc_test
+    # nouserintercepts: an operator new defined by the test itself (allocations_test
     # counts allocations with one) stays the test's, over valgrind's malloc.
     valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect \
         --errors-for-leak-kinds=definite,indirect --soname-synonyms=somalloc=nouserintercepts \

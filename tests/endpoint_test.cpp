@@ -33,7 +33,7 @@ std::string host_of(std::string_view host) {
 
 }  // namespace
 
-TEST(EndpointParse, Ipv4WithPort) {
+TEST(Endpoint, ParseIpv4WithPort) {
     const ps::endpoint e = parsed("127.0.0.1:80");
     EXPECT_EQ(e.family(), ps::family::inet);
     EXPECT_EQ(e.port(), 80);
@@ -42,7 +42,7 @@ TEST(EndpointParse, Ipv4WithPort) {
     EXPECT_EQ(e.to_string(), "127.0.0.1:80");
 }
 
-TEST(EndpointParse, Ipv6WithPortAndScope) {
+TEST(Endpoint, ParseIpv6WithPortAndScope) {
     const ps::endpoint e = parsed("[::1]:8080");
     EXPECT_EQ(e.family(), ps::family::inet6);
     EXPECT_EQ(e.port(), 8080);
@@ -52,7 +52,7 @@ TEST(EndpointParse, Ipv6WithPortAndScope) {
     EXPECT_EQ(scoped.to_string(), "[fe80::1%2]:443");
 }
 
-TEST(EndpointParse, PortIsStoredInNetworkOrderEverywhere) {
+TEST(Endpoint, ParsePortIsStoredInNetworkOrderEverywhere) {
     // The bytes of the port as the system gets them are checked by the
     // socket tests; here the value survives the round trip on any CPU.
     const ps::endpoint e = parsed("1.2.3.4:258");
@@ -62,7 +62,7 @@ TEST(EndpointParse, PortIsStoredInNetworkOrderEverywhere) {
     EXPECT_EQ(parsed("1.2.3.4:0").port(), 0);
 }
 
-TEST(EndpointParse, UnixPathsAndAbstractNames) {
+TEST(Endpoint, ParseUnixPathsAndAbstractNames) {
     const ps::endpoint path = parsed("/tmp/s");
     EXPECT_EQ(path.family(), ps::family::local);
     EXPECT_EQ(path.path(), "/tmp/s");
@@ -74,7 +74,7 @@ TEST(EndpointParse, UnixPathsAndAbstractNames) {
     EXPECT_EQ(abstract.to_string(), "@name");
 }
 
-TEST(EndpointParse, PythonHostAndPort) {
+TEST(Endpoint, ParsePythonHostAndPort) {
     std::error_code ec;
     EXPECT_EQ(ps::endpoint::parse("", 50675, ec), ps::endpoint::v4({0, 0, 0, 0}, 50675));
     EXPECT_EQ(ps::endpoint::parse("<broadcast>", 9, ec), ps::endpoint::v4({255, 255, 255, 255}, 9));
@@ -84,7 +84,7 @@ TEST(EndpointParse, PythonHostAndPort) {
     EXPECT_OK(ec);
 }
 
-TEST(EndpointParse, RoundTripsThroughText) {
+TEST(Endpoint, ParseRoundTripsThroughText) {
     for (const char* text :
          {"0.0.0.0:0", "255.255.255.255:65535", "10.1.2.3:4", "[::]:1", "[::1]:2", "[1::]:3", "[1:2:3:4:5:6:7:8]:4",
           "[2001:db8::1]:5", "[2001:db8:0:1:1:1:1:1]:6", "[::ffff:192.0.2.1]:7", "[fe80::a%3]:8", "/a/b", "@x"}) {
@@ -94,7 +94,7 @@ TEST(EndpointParse, RoundTripsThroughText) {
     }
 }
 
-TEST(EndpointFormat, Rfc5952Ipv6Text) {
+TEST(Endpoint, FormatRfc5952Ipv6Text) {
     EXPECT_EQ(host_of("2001:0DB8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");  // lower case, no zeros
     EXPECT_EQ(host_of("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");            // first run on a tie
     EXPECT_EQ(host_of("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");              // the longest run
@@ -107,7 +107,7 @@ TEST(EndpointFormat, Rfc5952Ipv6Text) {
     EXPECT_EQ(host_of("1:2:3:4:5:6:1.2.3.4"), "1:2:3:4:5:6:102:304");
 }
 
-TEST(EndpointFormat, PythonRepr) {
+TEST(Endpoint, FormatPythonRepr) {
     EXPECT_EQ(parsed("127.0.0.1:80").repr(), "('127.0.0.1', 80)");
     EXPECT_EQ(parsed("[::1]:80").repr(), "('::1', 80, 0, 0)");
     EXPECT_EQ(parsed("[fe80::1%3]:80").repr(), "('fe80::1', 80, 0, 3)");
@@ -119,13 +119,13 @@ TEST(EndpointFormat, PythonRepr) {
     EXPECT_EQ(ps::endpoint::local("/it's", ec).repr(), "'/it\\'s'");
 }
 
-TEST(EndpointFormat, PrintsWithStreams) {
+TEST(Endpoint, FormatPrintsWithStreams) {
     std::ostringstream out;
     out << parsed("[::1]:80") << ' ' << parsed("1.2.3.4:5");
     EXPECT_EQ(out.str(), "[::1]:80 1.2.3.4:5");
 }
 
-TEST(EndpointValue, ComparesHashesAndCopies) {
+TEST(Endpoint, ValueComparesHashesAndCopies) {
     const ps::endpoint a = parsed("1.2.3.4:5"), b = parsed("1.2.3.4:6"), c = parsed("[::1]:5"), d = parsed("/p");
     const ps::endpoint copy = a;
     EXPECT_EQ(copy, a);
@@ -142,7 +142,7 @@ TEST(EndpointValue, ComparesHashesAndCopies) {
     EXPECT_EQ(std::hash<ps::endpoint>{}(a), std::hash<ps::endpoint>{}(copy));
 }
 
-TEST(EndpointValue, QuestionsAboutTheAddress) {
+TEST(Endpoint, ValueQuestionsAboutTheAddress) {
     EXPECT_TRUE(parsed("0.0.0.0:1").is_any());
     EXPECT_TRUE(parsed("[::]:1").is_any());
     EXPECT_FALSE(parsed("1.0.0.0:1").is_any());
@@ -155,7 +155,7 @@ TEST(EndpointValue, QuestionsAboutTheAddress) {
     EXPECT_EQ(parsed("/p").with_port(6).port(), 0);
 }
 
-TEST(BadInput, MalformedIpv4) {
+TEST(Endpoint, RefusesMalformedIpv4) {
     for (const char* text : {"01.2.3.4:1", "256.1.1.1:1", "1.2.3:1", "1.2.3.4.5:1", "1..2.3:1", ".1.2.3:1",
                              "1.2.3.:1", "1.2.3.4a:1", "a.b.c.d:1", "1.2.3.-4:1", "1234.1.1.1:1", " 1.2.3.4:1"}) {
         EXPECT_EQ(parse_error(text), ps::error::bad_address) << text;
@@ -166,7 +166,7 @@ TEST(BadInput, MalformedIpv4) {
     EXPECT_EQ(ec, ps::error::bad_address);
 }
 
-TEST(BadInput, MalformedIpv6) {
+TEST(Endpoint, RefusesMalformedIpv6) {
     for (const char* text :
          {"[:::]:1", "[1::2::3]:1", "[12345::]:1", "[1:2:3:4:5:6:7:8:9]:1", "[1:2:3:4:5:6:7:]:1", "[:1::]:1",
           "[g::1]:1", "[1.2.3.4::]:1", "[::1.2.3]:1", "[1:2:3:4:5:6:7:1.2.3.4]:1", "[1:2:3:4:5:6:7:8::]:1",
@@ -175,7 +175,7 @@ TEST(BadInput, MalformedIpv6) {
     }
 }
 
-TEST(BadInput, PortsOutsideTheRange) {
+TEST(Endpoint, RefusesPortsOutsideTheRange) {
     EXPECT_EQ(parse_error("1.2.3.4:65536"), ps::error::port_out_of_range);
     EXPECT_EQ(parse_error("1.2.3.4:99999"), ps::error::port_out_of_range);
     EXPECT_EQ(parse_error("1.2.3.4:123456"), ps::error::port_out_of_range);
@@ -190,7 +190,7 @@ TEST(BadInput, PortsOutsideTheRange) {
     }
 }
 
-TEST(BadInput, EmbeddedNulAndOverlongNames) {
+TEST(Endpoint, RefusesEmbeddedNulAndOverlongNames) {
     EXPECT_EQ(parse_error(std::string_view("1.2.3.4\0:1", 10)), ps::error::embedded_nul);
     std::error_code ec;
     ps::endpoint::parse(std::string_view("::1\0", 4), 1, ec);
@@ -207,7 +207,7 @@ TEST(BadInput, EmbeddedNulAndOverlongNames) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(EndpointThrowing, ParseErrorsNameTheInput) {
+TEST(Endpoint, ThrowingParseErrorsNameTheInput) {
     try {
         ps::endpoint::parse("[::1]:99999");
         FAIL() << "parsed a port over 65535";

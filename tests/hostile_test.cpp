@@ -2,71 +2,29 @@
 // client that never reads, thousands of connections opened and dropped
 // (some with a reset), a peer that resets in mid-stream, the largest
 // datagram, a flood of connections that never send. Each time the server
-// must go on serving a well-behaved client, and stop cleanly when told.
+// must go on serving a well-behaved client, and stop when told: cleanly
+// where a stop request can be delivered, else (wine) it is killed and must
+// still have been running (support/apps.hpp, stop_or_kill).
 //
 // Every wait ends on an event (a line from the server, an echo, a received
 // greeting), never on a sleep; every port is chosen by the system.
-#include "child_process.hpp"
-#include "net.hpp"
+#include "apps.hpp"
 
 #include <chrono>
 #include <string>
 #include <vector>
 
 using namespace std::chrono_literals;
-using testsupport::child_process;
+using namespace testsupport;
 namespace ps = portsock;
 
 namespace {
 
-constexpr std::string_view greeting = "Thank you for connecting with the socket";
+// The servers on 127.0.0.1, port 0 (support/apps.hpp): thankyou-server
+// with a backlog that holds a round of connections, echo-server over `which`.
+running_server start_thankyou() { return start_thankyou_server({"--host", "127.0.0.1", "--backlog", "128"}); }
 
-// A server started with --port 0 and the port it reported once ready.
-struct server_process {
-    child_process process;
-    std::uint16_t port = 0;
-    ps::endpoint address() const { return testsupport::loopback4(port); }
-};
-
-// Starts `argv` and reads its stdout up to the line that starts with
-// `ready`, taking the port from the line that names it ("bound to N", or
-// "... on HOST:N").
-server_process start_server(const std::vector<std::string>& argv, std::string_view ready) {
-    std::error_code ec;
-    server_process s{child_process::start(argv, ec), 0};
-    EXPECT_OK(ec) << " starting " << argv[0];
-    for (int lines = 0; lines < 5; ++lines) {
-        const auto line = s.process.read_line(20s);
-        if (!line) break;
-        const std::size_t bound = line->find("bound to ");
-        const std::size_t colon = line->rfind(':');
-        if (bound != std::string::npos) {
-            s.port = static_cast<std::uint16_t>(std::stoi(line->substr(bound + 9)));
-        } else if (line->find(" on ") != std::string::npos && colon != std::string::npos) {
-            s.port = static_cast<std::uint16_t>(std::stoi(line->substr(colon + 1)));
-        }
-        if (line->rfind(ready, 0) == 0) break;
-    }
-    EXPECT_NE(s.port, 0) << "stderr: " << s.process.err();
-    return s;
-}
-
-server_process start_thankyou() {
-    return start_server({PORTSOCK_THANKYOU_SERVER, "--host", "127.0.0.1", "--port", "0", "--backlog", "128"},
-                        "The socket is listening");
-}
-
-server_process start_echo(const std::string& which = "--tcp") {
-    return start_server({PORTSOCK_ECHO_SERVER, "--host", "127.0.0.1", "--port", "0", which}, "echo-server: serving");
-}
-
-// Asks the server to stop and expects exit status 0. Where the request
-// cannot be delivered (wine has no console for Ctrl-Break) it is killed,
-// and Apps.ServerStopsCleanlyOnTerminate says so.
-void stop(server_process& s) {
-    if (!s.process.terminate()) return;
-    EXPECT_EQ(s.process.wait(20s), 0) << "stderr: " << s.process.err();
-}
+running_server start_echo(const std::string& which = "--tcp") { return start_echo_server({which}); }
 
 ps::socket connect_to(const ps::endpoint& address) {
     std::error_code ec;
@@ -81,7 +39,7 @@ ps::socket connect_to(const ps::endpoint& address) {
 // A well-behaved thankyou client: gets the whole greeting, then end of
 // stream. Also reads the server's "Got a connection" lines up to this
 // client's own, so that its output pipe never fills.
-void expect_greeting(server_process& server) {
+void expect_greeting(running_server& server) {
     ps::socket s = connect_to(server.address());
     std::error_code ec;
     const std::string me = s.getsockname(ec).repr();
@@ -89,7 +47,7 @@ void expect_greeting(server_process& server) {
     char buffer[64];
     for (std::size_t n; (n = s.recv_into(buffer, sizeof buffer, ec)) > 0 && !ec;) got.append(buffer, n);
     EXPECT_OK(ec);
-    EXPECT_EQ(got, greeting);
+    EXPECT_EQ(got, thank_you);
     for (;;) {
         const auto line = server.process.read_line(20s);
         ASSERT_TRUE(line) << "no line for " << me << "; stderr: " << server.process.err();
@@ -114,7 +72,7 @@ std::string read_exactly(ps::socket& s, std::size_t size) {
 }
 
 // A well-behaved echo client: what it sends comes back.
-void expect_echo(const server_process& server, std::size_t size = 1000) {
+void expect_echo(const running_server& server, std::size_t size = 1000) {
     ps::socket s = connect_to(server.address());
     const std::string data(size, 'e');
     std::error_code ec;
@@ -138,28 +96,55 @@ void open_and_drop(const ps::endpoint& address, std::size_t count) {
 }  // namespace
 
 TEST(Hostile, ThankyouServerServesOthersWhileAClientNeverReads) {
-    server_process server = start_thankyou();
-    // Connected, never reading, never closing, for the whole test.
-    ps::socket silent = connect_to(server.address());
+    // Several clients that never read (nor close), each with the smallest
+    // receive buffer the system allows, so that as little as possible of
+    // what the server writes to them can be taken off its hands. The
+    // greeting is only 40 bytes, which fits the smallest buffer of any TCP
+    // stack: what the server must not do is wait on them (for their reading,
+    // their close, or its own 5 s send timeout) before serving the next
+    // client.
+    running_server server = start_thankyou();
+    std::vector<ps::socket> silent;
+    for (int k = 0; k < 8; ++k) {
+        std::error_code ec;
+        ps::socket s;
+        s.open(ps::family::inet, ps::type::stream, 0, ec);
+        s.setsockopt(ps::opt::recv_buffer, 1, ec);  // rounded up to the system's minimum
+        s.settimeout(20.0, ec);
+        s.connect(server.address(), ec);
+        ASSERT_OK(ec);
+        silent.push_back(std::move(s));
+    }
+    const auto start = std::chrono::steady_clock::now();
     for (int k = 0; k < 3; ++k) expect_greeting(server);
-    stop(server);
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_LT(took, 5s) << "the others waited as if the server had waited on a silent client until its send timeout";
+    // The server did write to every silent client: the greeting is there,
+    // unread (looked at, not taken).
+    for (ps::socket& s : silent) {
+        std::error_code ec;
+        char buffer[64];
+        EXPECT_EQ(s.recv_into(buffer, sizeof buffer, ec, ps::msg::peek), thank_you.size());
+        EXPECT_OK(ec);
+    }
+    stop_or_kill(server.process);
 }
 
 TEST(Hostile, TwoThousandConnectionsOpenedAndDroppedThenServing) {
-    server_process thankyou = start_thankyou();
-    server_process echo = start_echo();
+    running_server thankyou = start_thankyou();
+    running_server echo = start_echo();
     for (int round = 0; round < 20; ++round) {
         open_and_drop(thankyou.address(), 100);
         open_and_drop(echo.address(), 100);
         expect_greeting(thankyou);  // after every earlier connection was served
         expect_echo(echo);
     }
-    stop(thankyou);
-    stop(echo);
+    stop_or_kill(thankyou.process);
+    stop_or_kill(echo.process);
 }
 
 TEST(Hostile, APeerThatResetsInMidStreamDoesNotDisturbOthers) {
-    server_process server = start_echo();
+    running_server server = start_echo();
     ps::socket well_behaved = connect_to(server.address());
     for (int round = 0; round < 5; ++round) {
         // It sends far more than it reads, then resets with data in flight
@@ -184,11 +169,11 @@ TEST(Hostile, APeerThatResetsInMidStreamDoesNotDisturbOthers) {
         EXPECT_EQ(read_exactly(well_behaved, ping.size()), ping);
         expect_echo(server);
     }
-    stop(server);
+    stop_or_kill(server.process);
 }
 
 TEST(Hostile, TheLargestDatagramIsEchoedAndAShortBufferSeesItTruncated) {
-    server_process server = start_echo("--udp");
+    running_server server = start_echo("--udp");
     std::error_code ec;
     ps::socket client;
     client.open(ps::family::inet, ps::type::dgram, 0, ec);
@@ -212,12 +197,12 @@ TEST(Hostile, TheLargestDatagramIsEchoedAndAShortBufferSeesItTruncated) {
     EXPECT_EQ(client.recv_into(small, sizeof small, ec), 4u);
     EXPECT_OK(ec);
     EXPECT_EQ(std::string(small, 4), "next");
-    stop(server);
+    stop_or_kill(server.process);
 }
 
 TEST(Hostile, AFloodOfConnectionsThatNeverSendDoesNotStopEitherServer) {
-    server_process thankyou = start_thankyou();
-    server_process echo = start_echo();
+    running_server thankyou = start_thankyou();
+    running_server echo = start_echo();
     std::vector<ps::socket> idle;
     idle.reserve(1000);
     for (int k = 0; k < 500; ++k) {
@@ -226,6 +211,6 @@ TEST(Hostile, AFloodOfConnectionsThatNeverSendDoesNotStopEitherServer) {
     }
     expect_greeting(thankyou);
     expect_echo(echo, 100000);
-    stop(thankyou);
-    stop(echo);
+    stop_or_kill(thankyou.process);
+    stop_or_kill(echo.process);
 }

@@ -283,7 +283,7 @@ TEST(Poller, HandleLimitCanBeRaised) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(PollerThrowing, ThrowingForms) {
+TEST(Poller, ThrowingForms) {
     auto [client, server] = testsupport::tcp_pair();
     ps::poller p;
     EXPECT_THROW(p.add(client, ps::event::readable, 1), ps::socket_error);

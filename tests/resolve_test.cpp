@@ -120,7 +120,7 @@ TEST(Resolve, Gethostname) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(ResolveThrowing, FailureIsAGaierrorNamingTheHost) {
+TEST(Resolve, ThrowingFailureIsAGaierrorNamingTheHost) {
     try {
         ps::getaddrinfo("no-such-host.invalid", 80);
         FAIL() << "resolved a name in .invalid";

@@ -412,6 +412,14 @@ TEST(Tcp, SingleStackIpv6ServerRefusesIpv4Clients) {
     ps::socket server = ps::create_server(ps::endpoint::parse("::", 0, ec), 10, false, ec);
     ASSERT_OK(ec);
     EXPECT_TRUE(server.getsockopt(ps::opt::v6_only, ec));
+    // An IPv4 client on the same port finds nobody: the server is IPv6 only.
+    const auto port = server.getsockname(ec).port();
+    ps::socket client;
+    client.open(ps::family::inet, ps::type::stream, 0, ec);
+    client.settimeout(20.0, ec);
+    ASSERT_OK(ec);
+    client.connect(loopback4(port), ec);
+    EXPECT_EQ(ec, std::errc::connection_refused) << ec.message();
 }
 
 TEST(Tcp, CreateServerDualStackNeedsIpv6) {
@@ -442,7 +450,7 @@ TEST(Tcp, InetSocketpairIsAConnectedLoopbackPair) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(TcpThrowing, TheTutorialReadsTheSameInCpp) {
+TEST(Tcp, ThrowingTheTutorialReadsTheSameInCpp) {
     ps::socket soc(ps::family::inet, ps::type::stream);
     soc.bind("127.0.0.1", 0);
     soc.listen(10);
@@ -457,7 +465,7 @@ TEST(TcpThrowing, TheTutorialReadsTheSameInCpp) {
     EXPECT_EQ(client.recv(1024), thank_you);
 }
 
-TEST(TcpThrowing, CreateConnectionNamesEveryAttempt) {
+TEST(Tcp, ThrowingCreateConnectionNamesEveryAttempt) {
     ps::socket holder(ps::family::inet);
     holder.bind(loopback4());
     const int port = holder.getsockname().port();

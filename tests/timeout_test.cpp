@@ -170,7 +170,7 @@ TEST(Timeout, BadValuesAreRefusedAndChangeNothing) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(TimeoutThrowing, TimeoutIsItsOwnExceptionType) {
+TEST(Timeout, ThrowingTimeoutIsItsOwnExceptionType) {
     auto [client, server] = testsupport::tcp_pair();
     client.settimeout(0.05);
     try {
@@ -182,7 +182,7 @@ TEST(TimeoutThrowing, TimeoutIsItsOwnExceptionType) {
     }
 }
 
-TEST(TimeoutThrowing, SendallExceptionCarriesTheByteCount) {
+TEST(Timeout, ThrowingSendallExceptionCarriesTheByteCount) {
     auto [client, server] = testsupport::tcp_pair();
     client.settimeout(0.2);
     const std::string data(64u << 20, 'q');

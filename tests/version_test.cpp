@@ -1,5 +1,7 @@
-// portsock/version.hpp must state the version in CMakeLists.txt's project()
-// call (passed in by tests/packaging.cmake as PORTSOCK_PROJECT_VERSION*).
+// CMake reads project()'s version from the PORTSOCK_VERSION_MAJOR/_MINOR/
+// _PATCH macros of portsock/version.hpp (cmake/version.cmake) and passes it in
+// as PORTSOCK_PROJECT_VERSION* (tests/packaging.cmake): the rest of the header
+// (the string, the number, the C++ constants) must state the same version.
 #include <portsock/portsock.hpp>
 
 #include <gtest/gtest.h>
@@ -13,15 +15,18 @@ TEST(Version, HeaderMatchesTheProjectVersion) {
     EXPECT_STREQ(PORTSOCK_VERSION_STRING, PORTSOCK_PROJECT_VERSION);
 }
 
-TEST(Version, TheValuesAgreeWithTheMacros) {
+// The C++ constants against the version CMake passed in, not against the
+// header's own macros: a header whose constants, string and macros disagree
+// with each other fails here even if CMake reads project()'s version from the
+// macros of the same header.
+TEST(Version, TheConstantsStateTheProjectVersion) {
     constexpr portsock::version_info v = portsock::version;
-    static_assert(v.major == PORTSOCK_VERSION_MAJOR && v.minor == PORTSOCK_VERSION_MINOR &&
-                      v.patch == PORTSOCK_VERSION_PATCH,
-                  "portsock::version and the macros disagree");
-    EXPECT_EQ(std::string(portsock::version_string), std::to_string(v.major) + "." +
-                                                         std::to_string(v.minor) + "." +
-                                                         std::to_string(v.patch));
-    static_assert(PORTSOCK_VERSION == PORTSOCK_VERSION_MAJOR * 10000 +
-                                          PORTSOCK_VERSION_MINOR * 100 + PORTSOCK_VERSION_PATCH,
-                  "PORTSOCK_VERSION is not major * 10000 + minor * 100 + patch");
+    EXPECT_EQ(v.major, PORTSOCK_PROJECT_VERSION_MAJOR);
+    EXPECT_EQ(v.minor, PORTSOCK_PROJECT_VERSION_MINOR);
+    EXPECT_EQ(v.patch, PORTSOCK_PROJECT_VERSION_PATCH);
+    EXPECT_STREQ(portsock::version_string, PORTSOCK_PROJECT_VERSION);
+    EXPECT_EQ(std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch),
+              PORTSOCK_PROJECT_VERSION);
+    EXPECT_EQ(PORTSOCK_VERSION, PORTSOCK_PROJECT_VERSION_MAJOR * 10000 + PORTSOCK_PROJECT_VERSION_MINOR * 100 +
+                                    PORTSOCK_PROJECT_VERSION_PATCH);
 }

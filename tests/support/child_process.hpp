@@ -38,6 +38,10 @@ public:
     /// Asks it to stop (SIGTERM; Windows: a console Ctrl-Break). False when
     /// the request cannot be delivered (wine has no console to send it on).
     bool terminate();
+    /// Ends it at once (SIGKILL; Windows: TerminateProcess) and collects its
+    /// output, as wait does. True when it was still running until then; false
+    /// when it had already exited on its own (or was never started).
+    bool kill();
     /// Waits for it to exit, collecting all its output. Returns the exit
     /// status (128 + signal number when a signal ended it), or `std::nullopt`
     /// if it did not exit in time (it is then killed).

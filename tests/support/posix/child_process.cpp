@@ -200,6 +200,17 @@ bool child_process::terminate() {
     return impl_ != nullptr && !impl_->reaped && ::kill(impl_->pid, SIGTERM) == 0;
 }
 
+bool child_process::kill() {
+    if (impl_ == nullptr || impl_->reaped) return false;
+    // Asked without reaping it (WNOWAIT), so that wait still collects it.
+    siginfo_t info{};
+    const bool running = ::waitid(P_PID, static_cast<id_t>(impl_->pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+                         info.si_pid == 0;
+    if (running) ::kill(impl_->pid, SIGKILL);
+    wait(std::chrono::seconds(20));
+    return running;
+}
+
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     if (impl_ == nullptr) return std::nullopt;
     if (!impl_->reaped) {

@@ -209,6 +209,14 @@ bool child_process::terminate() {
            ::GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, impl_->info.dwProcessId) != 0;
 }
 
+bool child_process::kill() {
+    if (impl_ == nullptr || impl_->reaped) return false;
+    const bool running = ::WaitForSingleObject(impl_->info.hProcess, 0) == WAIT_TIMEOUT;
+    if (running) ::TerminateProcess(impl_->info.hProcess, 1);
+    wait(std::chrono::seconds(20));
+    return running;
+}
+
 std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
     if (impl_ == nullptr) return std::nullopt;
     const bool in_time = impl_->reaped || ::WaitForSingleObject(impl_->info.hProcess, static_cast<DWORD>(timeout.count())) == WAIT_OBJECT_0;

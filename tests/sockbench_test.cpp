@@ -115,7 +115,7 @@ TEST_P(Sockbench, UdpRoundTripsAreAnsweredOrCountedAsLost) {
 INSTANTIATE_TEST_SUITE_P(PortsockAndRaw, Sockbench, testing::Values(false, true),
                          [](const testing::TestParamInfo<bool>& p) { return p.param ? "Raw" : "Portsock"; });
 
-TEST(SockbenchUsage, UnknownWorkloadIsAUsageError) {
+TEST(Sockbench, UsageUnknownWorkloadIsAUsageError) {
     std::error_code ec;
     child_process p = child_process::start({bench_exe, "nonsense"}, ec);
     ASSERT_OK(ec);
@@ -123,7 +123,7 @@ TEST(SockbenchUsage, UnknownWorkloadIsAUsageError) {
     EXPECT_NE(p.err().find("unknown workload 'nonsense'"), std::string::npos) << p.err();
 }
 
-TEST(SockbenchUsage, NobodyListeningIsAOneLineErrorNamingTheEndpoint) {
+TEST(Sockbench, UsageNobodyListeningIsAOneLineErrorNamingTheEndpoint) {
     std::error_code ec;
     portsock::socket holder = testsupport::refusing_port();  // ours while the test runs
     const std::string port = std::to_string(holder.getsockname(ec).port());
@@ -131,4 +131,23 @@ TEST(SockbenchUsage, NobodyListeningIsAOneLineErrorNamingTheEndpoint) {
     const run_result r = run_client({"pingpong", "--count", "1"}, port, false);
     EXPECT_EQ(r.status, 1);
     EXPECT_NE(r.err.find("sockbench: pingpong against 127.0.0.1:" + port + ": connect: "), std::string::npos) << r.err;
+}
+
+TEST(Sockbench, UsageCountIsAcceptedUpToItsMaximumAndRefusedBeyondIt) {
+    // --count takes 1 to 1000000000 (ten digits). Against a port nobody
+    // listens on, an accepted count gets as far as the connect (status 1);
+    // one past the maximum, or a number too long for any integer, is a usage
+    // error (status 2) before anything is tried.
+    std::error_code ec;
+    portsock::socket holder = testsupport::refusing_port();
+    const std::string port = std::to_string(holder.getsockname(ec).port());
+    ASSERT_OK(ec);
+    const run_result at_most = run_client({"pingpong", "--count", "1000000000"}, port, false);
+    EXPECT_EQ(at_most.status, 1) << at_most.err;
+    EXPECT_NE(at_most.err.find(": connect: "), std::string::npos) << at_most.err;
+    for (const char* too_many : {"1000000001", "99999999999999999999999999"}) {
+        const run_result r = run_client({"pingpong", "--count", too_many}, port, false);
+        EXPECT_EQ(r.status, 2) << too_many << ": " << r.err;
+        EXPECT_NE(r.err.find("usage: "), std::string::npos) << r.err;
+    }
 }

@@ -1,0 +1,53 @@
+// Interoperation with Python's socket module: the tutorial's own programs
+// against thankyou-server and thankyou-client. Skipped, saying why, where the
+// tests cannot start python3 (none found, or a cross build).
+#include "apps.hpp"
+
+#include <chrono>
+
+using namespace std::chrono_literals;
+using namespace testsupport;
+namespace ps = portsock;
+
+#define REQUIRE_PYTHON() \
+    if (python_exe.empty()) GTEST_SKIP() << "no python3 the tests can start (none found, or a cross build)"
+
+TEST(Interop, TutorialPythonClientGetsTheThankYou) {
+    REQUIRE_PYTHON();
+    running_server server = start_thankyou_server();
+    const std::string script =
+        "import socket, sys\n"
+        "soc = socket.socket()\n"
+        "soc.connect(('127.0.0.1', int(sys.argv[1])))\n"
+        "print(soc.recv(1024))\n"
+        "soc.close()\n";
+    const result r = run({python_exe, "-c", script, std::to_string(server.port)});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "b'" + std::string(thank_you) + "'\n");
+    stop_or_kill(server.process);
+}
+
+TEST(Interop, ClientGetsTheThankYouFromTheTutorialPythonServer) {
+    REQUIRE_PYTHON();
+    // The tutorial's server, on port 0 so that it cannot collide.
+    const std::string script =
+        "import socket\n"
+        "soc = socket.socket()\n"
+        "soc.bind(('127.0.0.1', 0))\n"
+        "soc.listen(10)\n"
+        "print(soc.getsockname()[1], flush=True)\n"
+        "client, addr = soc.accept()\n"
+        "print('Got a connection from', addr, flush=True)\n"
+        "client.send(b'Thank you for connecting with the socket')\n"
+        "client.close()\n";
+    child_process server = start({python_exe, "-c", script});
+    const auto port = server.read_line(20s);
+    ASSERT_TRUE(port) << server.err();
+    const result client = run({thankyou_client_exe, "--host", "127.0.0.1", "--port", *port});
+    EXPECT_EQ(client.status, 0) << client.err;
+    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    const auto line = server.read_line(20s);
+    ASSERT_TRUE(line) << "the server said nothing of the connection; stderr: " << server.err();
+    EXPECT_EQ(line->rfind("Got a connection from ('127.0.0.1', ", 0), 0u) << *line;
+    EXPECT_EQ(server.wait(20s), 0) << server.err();
+}
