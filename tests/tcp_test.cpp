@@ -364,6 +364,9 @@ TEST(Tcp, CreateConnectionReportsEveryFailedAttempt) {
     EXPECT_EQ(ps::describe(attempts), "127.0.0.1:" + std::to_string(port) + ": " + ec.message());
 }
 
+// A stopped server restarts at once on its port: after it served a client
+// and closed first (the closed connection waits in TIME_WAIT on the server's
+// side), and after it stopped while a connection it accepted is still open.
 TEST(Tcp, CreateServerLetsARestartedServerBindAgainAtOnce) {
     std::error_code ec;
     ps::endpoint address;
@@ -375,10 +378,30 @@ TEST(Tcp, CreateServerLetsARestartedServerBindAgainAtOnce) {
         client.connect(address, ec);
         auto accepted = server.accept(ec);
         ASSERT_OK(ec);
-        accepted.conn.close();  // the server closes first: TIME_WAIT on its side
+        accepted.conn.sendall(thank_you.data(), thank_you.size(), ec);
+        accepted.conn.close();                   // the server closes first: TIME_WAIT on its side
+        EXPECT_EQ(read_all(client), thank_you);  // the client has seen the close
     }
     ps::socket again = ps::create_server(address, 10, false, ec);
-    EXPECT_OK(ec);
+    EXPECT_OK(ec) << "create_server on " << address.to_string();
+}
+
+TEST(Tcp, CreateServerBindsAgainWhileAnAcceptedConnectionIsStillOpen) {
+    std::error_code ec;
+    ps::socket server = testsupport::listener();
+    const ps::endpoint address = server.getsockname(ec);
+    auto [client, served] = [&] {
+        ps::socket c;
+        c.open(ps::family::inet, ps::type::stream, 0, ec);
+        c.connect(address, ec);
+        auto accepted = server.accept(ec);
+        return std::pair{std::move(c), std::move(accepted.conn)};
+    }();
+    ASSERT_OK(ec);
+    server.close();  // the server stops; its connection lives on
+    ps::socket again = ps::create_server(address, 10, false, ec);
+    EXPECT_OK(ec) << "create_server on " << address.to_string();
+    EXPECT_TRUE(served.is_open());
 }
 
 TEST(Tcp, CreateServerRefusesASecondServerOnTheSamePort) {
@@ -387,6 +410,30 @@ TEST(Tcp, CreateServerRefusesASecondServerOnTheSamePort) {
     ps::socket second = ps::create_server(first.getsockname(ec), 10, false, ec);
     EXPECT_EQ(ec, std::errc::address_in_use) << ec.message();
     EXPECT_FALSE(second.is_open());
+}
+
+// No socket takes over a port a server listens on, whether or not it asks for
+// address reuse, on the same address or on a more specific one beside a
+// wildcard listener (what SO_REUSEADDR would allow on Windows).
+TEST(Tcp, NoSocketTakesAPortAServerListensOn) {
+    std::error_code ec;
+    ps::socket wildcard = ps::create_server(ps::endpoint::v4({0, 0, 0, 0}, 0), 10, false, ec);
+    ASSERT_OK(ec);
+    const std::uint16_t port = wildcard.getsockname(ec).port();
+    for (const bool reuse : {false, true}) {
+        for (const ps::endpoint& address : {ps::endpoint::v4({0, 0, 0, 0}, port), loopback4(port)}) {
+            ps::socket thief;
+            std::error_code taken;
+            thief.open(ps::family::inet, ps::type::stream, 0, taken);
+            ASSERT_OK(taken);
+            thief.setsockopt(ps::opt::reuse_address, reuse, taken);
+            ASSERT_OK(taken);
+            thief.bind(address, taken);
+            EXPECT_EQ(taken, std::errc::address_in_use)
+                << "bind to " << address.to_string() << (reuse ? " with" : " without")
+                << " reuse_address: " << (taken ? taken.message() : "succeeded");
+        }
+    }
 }
 
 TEST(Tcp, DualStackServerAcceptsIpv4Clients) {

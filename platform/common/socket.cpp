@@ -27,7 +27,7 @@ using linger_seconds = decltype(::linger{}.l_linger);
 std::error_code bind(handle h, const endpoint& address) noexcept {
     native_address a;
     if (std::error_code ec = to_native(address, a)) return ec;
-    if (::bind(os::native(h), a.get(), a.size) != 0) return last_error();
+    if (::bind(os::native(h), a.get(), a.size) != 0) return os::bind_error();
     return {};
 }
 

@@ -30,6 +30,9 @@ constexpr bool abstract_names = true;
 /// What portsock means by address reuse (see option_id::reuse_address).
 constexpr int reuse_address = SO_REUSEADDR;
 
+/// A failed bind's error (Windows reads one code differently).
+inline std::error_code bind_error() noexcept { return last_error(); }
+
 constexpr int shut_rd = SHUT_RD;
 constexpr int shut_wr = SHUT_WR;
 constexpr int shut_rdwr = SHUT_RDWR;
