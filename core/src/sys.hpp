@@ -13,7 +13,10 @@
 //                     Winsock's start-up, its error category, UTF-8/16)
 //     poller_*.cpp    the poller: posix/poller_epoll.cpp, poller_kqueue.cpp
 //                     or poller_poll.cpp (one, chosen by PORTSOCK_POLLER);
-//                     win32/poller_select.cpp
+//                     win32/poller.cpp chooses per poller between
+//                     win32/poller_afd.cpp (AFD polling, the default) and
+//                     win32/poller_select.cpp (PORTSOCK_WINDOWS_POLLER=select,
+//                     or where AFD cannot be used), declared in pollers.hpp
 //     fault_hooks.hpp the system calls the fault-injection seam can fail
 //     system.hpp      the native names platform/common uses (sys::os)
 //     backend.cmake   the backend's sources, feature checks and libraries
@@ -38,7 +41,7 @@
 //   - what allocates: getaddrinfo and gethostname (their results, and on
 //     Windows the UTF-16 names), poller_open (the poller's state) and
 //     poller_add where the poller keeps a table of its sockets (poll,
-//     kqueue, select: epoll does not). Nothing else: no data call, no wait,
+//     kqueue, select, AFD: epoll does not). Nothing else: no data call, no wait,
 //     no poller_wait, poller_modify or poller_remove.
 //
 // The rules every poller keeps (each checked by tests/contract_test.cpp on
@@ -46,7 +49,8 @@
 //   - one wait reports a socket at most once: a socket ready in several
 //     ways at once is one poll_event carrying all of them;
 //   - the poller's own descriptors (the epoll or kqueue, a wake-up pipe or
-//     socket) are created close-on-exec / not inheritable, like sockets.
+//     socket, the AFD device and its completion port) are created
+//     close-on-exec / not inheritable, like sockets.
 //
 // Arguments were validated by the core before they get here: handles are
 // open, buffers are non-empty where that matters, endpoints are non-empty.
@@ -137,7 +141,7 @@ bool would_block(std::error_code ec) noexcept;
 
 // Readiness (poller.hpp) ------------------------------------------------------
 
-/// The backend's poller (epoll, kqueue, poll or select), defined in its
+/// The backend's poller (epoll, kqueue, poll, AFD or select), defined in its
 /// poller_*.cpp. Created by poller_open, which allocates; nothing else
 /// allocates except poller_add where the backend keeps a table. The rules
 /// above hold: one poll_event per socket per wait, descriptors close-on-exec.

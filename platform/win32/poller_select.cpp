@@ -1,15 +1,16 @@
-// The poller over Winsock select(), whose exceptfds reports a failed
-// non-blocking connect (WSAPoll does not on Windows 10 before 2004: curl
-// #8521, POCO #3248). The fd_sets are sized to the table (Winsock's fd_set is
-// a count and an array; FD_SETSIZE only sizes the default struct). Three
-// master sets are kept up to date by add, modify and remove and copied into
-// the sets select() overwrites, so wait allocates nothing; a hash table finds
-// a socket's entry, so add, modify and remove cost O(1) and wait's work after
-// select() is proportional to the sockets it reports ready. wake() sends a
-// datagram to a loopback UDP socket that every wait watches.
+// The fallback Windows poller (poller.cpp chooses it), over Winsock
+// select(), whose exceptfds reports a failed non-blocking connect (WSAPoll
+// does not on Windows 10 before 2004: curl #8521, POCO #3248). The fd_sets
+// are sized to the table (Winsock's fd_set is a count and an array;
+// FD_SETSIZE only sizes the default struct). Three master sets are kept up
+// to date by add, modify and remove and copied into the sets select()
+// overwrites, so wait allocates nothing; a hash table finds a socket's
+// entry, so add, modify and remove cost O(1) and wait's work after select()
+// is proportional to the sockets it reports ready. wake() sends a datagram
+// to a loopback UDP socket that every wait watches.
 #include "error.hpp"
 #include "poller_support.hpp"
-#include "sys.hpp"
+#include "pollers.hpp"
 
 #include <winsock2.h>
 #include <windows.h>
@@ -74,7 +75,7 @@ struct entry {
 
 }  // namespace
 
-struct poller_state {
+struct select_state {
     SOCKET wake_in = INVALID_SOCKET;   // bound to loopback, watched by every wait
     SOCKET wake_out = INVALID_SOCKET;  // connected to wake_in
     std::unordered_map<SOCKET, entry> entries;
@@ -85,7 +86,7 @@ struct poller_state {
 
 namespace {
 
-std::error_code make_waker(poller_state* p) noexcept {
+std::error_code make_waker(select_state* p) noexcept {
     std::error_code ec;
     const handle in = open(family::inet, type::dgram, 0, ec);
     if (ec) return ec;
@@ -103,7 +104,7 @@ std::error_code make_waker(poller_state* p) noexcept {
 }
 
 // Room in every set for n registered sockets and the wake socket.
-std::error_code reserve(poller_state* p, std::size_t n) noexcept {
+std::error_code reserve(select_state* p, std::size_t n) noexcept {
     try {
         for (socket_set* set : {&p->master_read, &p->master_write, &p->master_except, &p->read, &p->write,
                                 &p->except}) {
@@ -117,14 +118,14 @@ std::error_code reserve(poller_state* p, std::size_t n) noexcept {
 
 // Removes the socket at position `at` of `set`, keeping the entry of the
 // socket moved into its place pointing at its new position.
-void erase_from(poller_state* p, socket_set& set, std::size_t entry::*position, std::size_t& at) noexcept {
+void erase_from(select_state* p, socket_set& set, std::size_t entry::*position, std::size_t& at) noexcept {
     const SOCKET moved = set.erase(at);
     if (moved != INVALID_SOCKET && moved != p->wake_in) p->entries.find(moved)->second.*position = at;
     at = npos;
 }
 
 // Puts the socket in or out of the read and write sets as its interest says.
-void apply_interest(poller_state* p, SOCKET s, entry& e) noexcept {
+void apply_interest(select_state* p, SOCKET s, entry& e) noexcept {
     const bool reading = has(e.interest, event::readable);
     if (reading && e.read_at == npos) e.read_at = p->master_read.push(s);
     if (!reading && e.read_at != npos) erase_from(p, p->master_read, &entry::read_at, e.read_at);
@@ -135,7 +136,7 @@ void apply_interest(poller_state* p, SOCKET s, entry& e) noexcept {
 
 // Adds `ready` to the socket's event in this wait's output: a new event if
 // the wait has not reported it yet (and there is room), else the same one.
-void report(poller_state* p, SOCKET s, event ready, poll_event* out, std::size_t capacity,
+void report(select_state* p, SOCKET s, event ready, poll_event* out, std::size_t capacity,
             std::size_t& count) noexcept {
     const auto it = p->entries.find(s);
     if (it == p->entries.end()) return;
@@ -152,26 +153,26 @@ void report(poller_state* p, SOCKET s, event ready, poll_event* out, std::size_t
 
 }  // namespace
 
-poller_state* poller_open(std::error_code& ec) noexcept {
-    auto* p = new_poller_state<poller_state>(ec);
+select_state* select_open(std::error_code& ec) noexcept {
+    auto* p = new_poller_state<select_state>(ec);
     if (p == nullptr) return nullptr;
     ec = make_waker(p);
     if (!ec) ec = reserve(p, 0);
     if (ec) {
-        poller_close(p);
+        select_close(p);
         return nullptr;
     }
     p->master_read.push(p->wake_in);
     return p;
 }
 
-void poller_close(poller_state* p) noexcept {
+void select_close(select_state* p) noexcept {
     if (p->wake_in != INVALID_SOCKET) ::closesocket(p->wake_in);
     if (p->wake_out != INVALID_SOCKET) ::closesocket(p->wake_out);
     delete p;
 }
 
-std::error_code poller_add(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+std::error_code select_add(select_state* p, handle h, event interest, std::uint64_t tag) noexcept {
     const auto s = static_cast<SOCKET>(h);
     if (p->entries.count(s) != 0) return std::make_error_code(std::errc::file_exists);
     std::error_code ec = reserve(p, p->entries.size() + 1);
@@ -187,7 +188,7 @@ std::error_code poller_add(poller_state* p, handle h, event interest, std::uint6
     return {};
 }
 
-std::error_code poller_modify(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
+std::error_code select_modify(select_state* p, handle h, event interest, std::uint64_t tag) noexcept {
     const auto s = static_cast<SOCKET>(h);
     const auto it = p->entries.find(s);
     if (it == p->entries.end()) return std::make_error_code(std::errc::no_such_file_or_directory);
@@ -197,7 +198,7 @@ std::error_code poller_modify(poller_state* p, handle h, event interest, std::ui
     return {};
 }
 
-std::error_code poller_remove(poller_state* p, handle h) noexcept {
+std::error_code select_remove(select_state* p, handle h) noexcept {
     const auto s = static_cast<SOCKET>(h);
     const auto it = p->entries.find(s);
     if (it == p->entries.end()) return std::make_error_code(std::errc::no_such_file_or_directory);
@@ -209,7 +210,7 @@ std::error_code poller_remove(poller_state* p, handle h) noexcept {
     return {};
 }
 
-std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
+std::size_t select_wait(select_state* p, poll_event* out, std::size_t capacity,
                         wait_limit limit, std::error_code& ec) noexcept {
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
         p->read.copy_from(p->master_read);
@@ -260,7 +261,7 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
     }
 }
 
-void poller_wake(poller_state* p) noexcept {
+void select_wake(select_state* p) noexcept {
     const char byte = 1;
     ::send(p->wake_out, &byte, 1, 0);
 }

@@ -12,8 +12,8 @@
 //     }
 //
 // The same on every backend (epoll on Linux; `poll` on other POSIX systems or
-// with PORTSOCK_POLLER=poll; kqueue with PORTSOCK_POLLER=kqueue; `select` on
-// Windows):
+// with PORTSOCK_POLLER=poll; kqueue with PORTSOCK_POLLER=kqueue; AFD polling on
+// Windows, or `select` with the environment variable PORTSOCK_WINDOWS_POLLER=select):
 //   - level-triggered: a socket stays ready until its data is read / its
 //     buffer has room;
 //   - `hangup` and `error` are always reported, asked for or not;
