@@ -13,8 +13,18 @@ packages=(cmake ninja-build g++ clang googletest libgtest-dev python3 python3-ya
           # clang's sanitizer runtimes (ci/fuzz.sh)
           valgrind strace libclang-rt-14-dev)
 if [ "${1:-}" = "--cross" ]; then
-    packages+=(g++-mingw-w64-x86-64-posix wine wine64
+    packages+=(g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix wine wine64
                qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-s390x-linux-gnu)
+fi
+
+# 32-bit wine runs the mingw-cross-x86 tests, on a host that can run 32-bit
+# programs at all (ci/can-run-32bit.sh). Where it cannot, wine32 is left out:
+# installed there, it would take over the `wine` command and break 64-bit
+# wine too (seen on a 64-bit-only VM: "Exec format error").
+wine32=no
+if [ "${1:-}" = "--cross" ] && bash "$(dirname "$0")/can-run-32bit.sh"; then
+    wine32=yes
+    packages+=(wine32:i386)
 fi
 
 missing=()
@@ -30,5 +40,9 @@ sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 echo "install-debian: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+if [ "$wine32" = yes ] && ! dpkg --print-foreign-architectures | grep -qx i386; then
+    echo "install-debian: dpkg --add-architecture i386 (for wine32)"
+    "${sudo[@]}" dpkg --add-architecture i386
+fi
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

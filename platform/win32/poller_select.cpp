@@ -244,7 +244,9 @@ std::size_t select_wait(select_state* p, poll_event* out, std::size_t capacity,
         for (const auto& r : results) {
             const std::size_t ready = r.set.count();
             for (std::size_t seen = 0; seen < ready; ++seen) {
-                const SOCKET s = r.set.at((p->round + seen) % ready);
+                // The rotation in 64 bits, then an index (size_t is 32 bits
+                // on 32-bit Windows, the round count is not).
+                const SOCKET s = r.set.at(static_cast<std::size_t>((p->round + seen) % ready));
                 if (s == p->wake_in) {
                     woken = true;
                     continue;
