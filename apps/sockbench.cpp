@@ -8,6 +8,8 @@
 //   sockbench thankyou|pingpong|concurrent|bulk|udp [--host H] [--port P]
 //             [--raw] [--json] [--seconds S] [--count M] [--clients K]
 //             [--size B] [--connections N]
+//   sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M]
+//             [--registered N] [--ready K]
 //   sockbench serve|serve-raw thankyou|echo|udp [--host H] [--port P]
 //
 // Workloads (clients):
@@ -20,6 +22,10 @@
 //               while the echo is read back: GB/s (10^9 bytes per second)
 //   udp         B-byte datagram round trips, one in flight: per second,
 //               p50/p99, and losses (no answer within 200 ms)
+//   pollwait    the poller alone: N datagram sockets registered for reading,
+//               K of them with a datagram pending, and wait(0) called again
+//               and again (each reports the same K, level-triggered): waits
+//               per second and the time of one wait, p50/p99; needs no server
 // Servers: `thankyou` sends the tutorial's 40 bytes and closes; `echo` echoes
 // TCP from one thread and one poller (16 KiB per connection, back-pressure);
 // `udp` echoes datagrams. Each prints `sockbench: serving ... on HOST:PORT`
@@ -44,6 +50,8 @@ constexpr const char* program = "sockbench";
 constexpr const char* usage_text =
     "sockbench thankyou|pingpong|concurrent|bulk|udp [--host H] [--port P] [--raw] [--json] "
     "[--seconds S] [--count M] [--clients K] [--size B] [--connections N]\n"
+    "       sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M] [--registered N] "
+    "[--ready K]\n"
     "       sockbench serve|serve-raw thankyou|echo|udp [--host H] [--port P]";
 constexpr std::string_view thank_you = "Thank you for connecting with the socket";
 constexpr std::size_t echo_buffer = 16 * 1024;
@@ -63,6 +71,8 @@ struct options {
     int clients = 1;
     int size = 32;
     int connections = 100;
+    int registered = 100;  // pollwait: sockets in the poller
+    int ready = 10;        // pollwait: ... of which this many are readable
 };
 
 // Latency samples in nanoseconds, in storage reserved before the run, so that
@@ -423,13 +433,63 @@ int serve(const std::string& kind, const options& o) {
     return serve_udp<P>(s);
 }
 
+// The poller's cost per wait: `registered` datagram sockets in the poller,
+// `ready` of them with a datagram pending. Nothing is read, so every wait(0)
+// reports the same sockets; a wait that reports another count is an error.
+template <class P>
+void pollwait(const options& o, const typename P::address& at, result& r) {
+    const auto n = static_cast<std::size_t>(o.registered);
+    const auto ready = static_cast<std::size_t>(o.ready);
+    const std::size_t stride = n / ready;  // the ready sockets are spread over the table
+    std::vector<typename P::sock> socks(n);
+    typename P::poller p;
+    if (!p.open()) return void(r.error = "poller: " + P::error_text());
+    typename P::sock sender;
+    if (!P::open_udp(sender, at)) return void(r.error = "socket: " + P::error_text());
+    for (std::size_t k = 0; k < n; ++k) {
+        int port = 0;
+        if (!P::listen(socks[k], at, true, port)) {
+            return void(r.error = "socket " + std::to_string(k + 1) + " of " + std::to_string(n) + ": " +
+                                  P::error_text());
+        }
+        if (!p.add(socks[k], true, false, k)) return void(r.error = "poller add: " + P::error_text());
+        if (k % stride == 0 && k / stride < ready) {
+            typename P::address to;
+            if (!P::resolve(o.host, port, true, to))
+                return void(r.error = "resolve " + o.host + ": " + P::error_text());
+            if (P::sendto(sender, "x", 1, to) != 1) return void(r.error = "sendto: " + P::error_text());
+        }
+    }
+    // The datagrams are in flight until each socket says it is readable.
+    for (int got = 0; got < o.ready;) {
+        got = p.wait(1000);
+        if (got < 0) return void(r.error = "wait: " + P::error_text());
+        if (got == 0) return void(r.error = "the datagrams did not arrive within 1 s");
+    }
+    run_limit limit(o);
+    const auto start = clock_type::now();
+    while (limit.more(r.operations)) {
+        const auto t0 = clock_type::now();
+        const int got = p.wait(0);
+        r.latency.add(clock_type::now() - t0);
+        if (got != o.ready) {
+            return void(r.error = "wait reported " + std::to_string(got) + " sockets, not " +
+                                  std::to_string(o.ready) +
+                                  (got < 0 ? ": " + P::error_text() : std::string()));
+        }
+        ++r.operations;
+    }
+    r.seconds = since(start);
+}
+
 // Running a workload and printing it ---------------------------------------------
 
 template <class P>
 result run(const options& o) {
     result r;
     typename P::address to;
-    if (!P::resolve(o.host, o.port, o.workload == "udp", to)) {
+    const bool datagrams = o.workload == "udp" || o.workload == "pollwait";
+    if (!P::resolve(o.host, o.workload == "pollwait" ? 0 : o.port, datagrams, to)) {
         r.error = "resolve " + o.host + ": " + P::error_text();
         return r;
     }
@@ -439,6 +499,8 @@ result run(const options& o) {
     else if (o.workload == "pingpong") pingpong<P>(o, to, r);
     else if (o.workload == "concurrent") concurrent<P>(o, to, r);
     else if (o.workload == "bulk") bulk<P>(o, to, r);
+    else if (o.workload == "pollwait")
+        pollwait<P>(o, to, r);
     else udp<P>(o, to, r);
     r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     return r;
@@ -453,12 +515,13 @@ int report(const options& o, result& r) {
     const double gbps = r.seconds > 0 ? static_cast<double>(r.bytes) / r.seconds / 1e9 : 0;
     const double p50 = r.latency.percentile_us(0.50), p99 = r.latency.percentile_us(0.99);
     if (o.json) {
-        std::printf("{\"workload\": \"%s\", \"impl\": \"%s\", \"clients\": %d, \"connections\": %d, \"size\": %d, "
-                    "\"operations\": %llu, \"seconds\": %.4f, \"rate\": %.1f, \"p50_us\": %.2f, \"p99_us\": %.2f, "
-                    "\"gbps\": %.4f, \"losses\": %llu, \"cpu_s\": %.6f}\n",
-                    o.workload.c_str(), impl, o.clients, o.connections, o.size,
-                    static_cast<unsigned long long>(r.operations), r.seconds, rate, p50, p99, gbps,
-                    static_cast<unsigned long long>(r.losses), r.cpu_seconds);
+        std::printf(
+            "{\"workload\": \"%s\", \"impl\": \"%s\", \"clients\": %d, \"connections\": %d, \"size\": %d, "
+            "\"operations\": %llu, \"seconds\": %.4f, \"rate\": %.1f, \"p50_us\": %.2f, \"p99_us\": %.2f, "
+            "\"gbps\": %.4f, \"losses\": %llu, \"cpu_s\": %.6f, \"registered\": %d, \"ready\": %d}\n",
+            o.workload.c_str(), impl, o.clients, o.connections, o.size,
+            static_cast<unsigned long long>(r.operations), r.seconds, rate, p50, p99, gbps,
+            static_cast<unsigned long long>(r.losses), r.cpu_seconds, o.registered, o.ready);
         return app::ok;
     }
     std::printf("%-11s %-8s %12s %10s %10s %10s %8s\n", "workload", "impl", "ops/s", "p50 us", "p99 us", "GB/s", "losses");
@@ -483,7 +546,7 @@ int main(int argc, char** argv) {
     const bool serving = first == "serve" || first == "serve-raw";
     if (first == "--help" || first == "-h") return std::printf("usage: %s\n", usage_text), app::ok;
     if (serving ? argc < 3 || !is_one_of(argv[2], {"thankyou", "echo", "udp"})
-                : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp"})) {
+                : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp", "pollwait"})) {
         std::fprintf(stderr, "%s: unknown workload '%s'\nusage: %s\n", program, serving && argc >= 3 ? argv[2] : argv[1], usage_text);
         return app::usage;
     }
@@ -501,9 +564,16 @@ int main(int argc, char** argv) {
         if (name == "--clients") return app::parse_int(value, 1, 1024, o.clients);
         if (name == "--size") return app::parse_int(value, 1, o.workload == "concurrent" ? 1024 : 65507, o.size);
         if (name == "--connections") return app::parse_int(value, 1, 100000, o.connections);
+        if (name == "--registered") return app::parse_int(value, 1, 100000, o.registered);
+        if (name == "--ready") return app::parse_int(value, 1, 256, o.ready);
         return false;
     });
     if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;
+    if (o.ready > o.registered) {
+        std::fprintf(stderr, "%s: --ready %d is more than --registered %d\nusage: %s\n", program, o.ready,
+                     o.registered, usage_text);
+        return app::usage;
+    }
 
     if (serving) return first == "serve" ? serve<bench::portsock_net>(o.workload, o) : serve<bench::raw_net>(o.workload, o);
     result r = o.raw ? run<bench::raw_net>(o) : run<bench::portsock_net>(o);

@@ -112,6 +112,22 @@ TEST_P(Sockbench, UdpRoundTripsAreAnsweredOrCountedAsLost) {
     EXPECT_GT(field(json, "operations"), 0) << json;
 }
 
+TEST_P(Sockbench, PollwaitReportsTheReadySocketsOnEveryWait) {
+    // No server: the sockets and the poller are all in the one process.
+    std::vector<std::string> argv = {bench_exe, "pollwait", "--count", "500", "--registered", "20", "--ready", "3",
+                                     "--json"};
+    if (raw()) argv.emplace_back("--raw");
+    std::error_code ec;
+    child_process p = child_process::start(argv, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(p.wait(60s), 0) << p.err();
+    const std::string json = p.out();
+    EXPECT_EQ(field(json, "operations"), 500) << json;  // every wait saw exactly the 3
+    EXPECT_EQ(field(json, "registered"), 20) << json;
+    EXPECT_EQ(field(json, "ready"), 3) << json;
+    EXPECT_GT(field(json, "p50_us"), 0) << json;
+}
+
 INSTANTIATE_TEST_SUITE_P(PortsockAndRaw, Sockbench, testing::Values(false, true),
                          [](const testing::TestParamInfo<bool>& p) { return p.param ? "Raw" : "Portsock"; });
 
@@ -121,6 +137,14 @@ TEST(Sockbench, UsageUnknownWorkloadIsAUsageError) {
     ASSERT_OK(ec);
     EXPECT_EQ(p.wait(30s), 2);
     EXPECT_NE(p.err().find("unknown workload 'nonsense'"), std::string::npos) << p.err();
+}
+
+TEST(Sockbench, UsageMoreReadyThanRegisteredIsAUsageError) {
+    std::error_code ec;
+    child_process p = child_process::start({bench_exe, "pollwait", "--registered", "5", "--ready", "6"}, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(p.wait(30s), 2);
+    EXPECT_NE(p.err().find("--ready 6 is more than --registered 5"), std::string::npos) << p.err();
 }
 
 TEST(Sockbench, UsageNobodyListeningIsAOneLineErrorNamingTheEndpoint) {
