@@ -1,7 +1,7 @@
-# What only a real Windows host shows about address reuse (wine keeps its own
-# books for SO_EXCLUSIVEADDRUSE over Linux sockets; it is not Windows' TCP
-# stack). Run by the hosted Windows jobs in .github/workflows/ci.yml after the
-# build:
+# What only a real Windows host shows about address reuse (wine's sockets are
+# Linux sockets, whose rules refuse what Windows may allow, so a refusal under
+# wine proves nothing about Windows). Run by the hosted Windows jobs in
+# .github/workflows/ci.yml after the build:
 #
 #     pwsh -NoProfile -File ci/windows-restart.ps1 -Apps build/windows-msvc/apps
 #
