@@ -17,10 +17,12 @@
 #    its closed connections are in TIME_WAIT, and serves a client.
 #
 # Exits non-zero, saying which step failed, if either promise is broken. The
-# fixed port is fine on a hosted runner only (nothing else runs there).
+# fixed port is fine on a hosted runner only (nothing else runs there); it is
+# below Windows' dynamic range (49152-65535), where ephemeral ports and the
+# ranges Hyper-V and winnat reserve would collide with it.
 param(
     [Parameter(Mandatory = $true)][string]$Apps,
-    [int]$Port = 50707,
+    [int]$Port = 42317,
     [int]$Clients = 5
 )
 $ErrorActionPreference = 'Stop'
@@ -44,7 +46,9 @@ function Start-Server([string]$Tag) {
         Start-Sleep -Milliseconds 100
     }
     $text = if (Test-Path $err) { Get-Content $err -Raw } else { '' }
-    throw "thankyou-server ($Tag) did not start listening on 0.0.0.0:${Port}: $text"
+    # A reserved port fails the bind like one in use: show the reservations.
+    $reserved = (netsh interface ipv4 show excludedportrange protocol=tcp) -join "`n"
+    throw "thankyou-server ($Tag) did not start listening on 0.0.0.0:${Port}: $text`n$reserved"
 }
 
 function Invoke-Clients([int]$Count) {

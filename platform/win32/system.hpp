@@ -53,7 +53,11 @@ constexpr int reuse_address = SO_EXCLUSIVEADDRUSE;
 
 /// A failed bind's error. A bind refused because another socket holds the
 /// port with SO_EXCLUSIVEADDRUSE fails with WSAEACCES (seen under wine and in
-/// trio's table above); the port is in use, so that is what it reports.
+/// trio's table above); the port is in use, so that is what it reports. A
+/// port in a range Windows reserves (Hyper-V, winnat: `netsh interface ipv4
+/// show excludedportrange`) fails with WSAEACCES too and reads the same way;
+/// a datagram bind to a broadcast address without SO_BROADCAST (bind's page
+/// on learn.microsoft.com) would as well.
 inline std::error_code bind_error() noexcept {
     const int code = ::WSAGetLastError();
     return {code == WSAEACCES ? WSAEADDRINUSE : code, winsock_category()};
