@@ -27,24 +27,37 @@ constexpr bool abstract_names = false;
 
 /// What portsock means by address reuse: a stopped server binds its port
 /// again at once, and no other socket can take a port a server holds.
-/// SO_REUSEADDR would break the second promise: on Windows it lets a second
-/// socket bind a port in use ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE",
-/// learn.microsoft.com, Winsock docs). SO_EXCLUSIVEADDRUSE keeps both. That
-/// page and libuv (joyent/libuv#1360) say it also refuses a rebind while the
-/// old server's connections are active or in TIME_WAIT; measurements say
-/// otherwise: only another bound listener conflicts, neither a live accepted
-/// connection nor TIME_WAIT does (python-trio/trio notes-to-self/
-/// time-wait-windows-exclusiveaddruse.py, stackoverflow.com/q/45624916;
-/// nubo-db/dynoxide#133 on windows-latest). Setting nothing is not enough: a
-/// plain bind of 127.0.0.1:P beside a wildcard listener on P succeeds
-/// (trio's notes-to-self/how-does-windows-so-reuseaddr-work.py table).
-/// tests/tcp_test.cpp asserts both promises; the hosted Windows jobs in
-/// .github/workflows/ci.yml restart a server that has served clients.
+/// Three candidates, weighed on the sources:
+/// - SO_REUSEADDR breaks the second promise: on Windows it lets a second
+///   socket bind a port in use ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE",
+///   learn.microsoft.com, Winsock docs).
+/// - Setting nothing (libuv, joyent/libuv#1360; Python's create_server on
+///   Windows) keeps the first: a bind is not refused for TIME_WAIT
+///   (libuv#1360, nubo-db/dynoxide#133). Not the second: a socket of the same
+///   user may bind 127.0.0.1:P beside a 0.0.0.0:P holder and take its
+///   loopback traffic (Microsoft's networking blog, "Changes in Socket Bind",
+///   2005-09-29; trio's notes-to-self/how-does-windows-so-reuseaddr-work.py).
+/// - SO_EXCLUSIVEADDRUSE keeps both: every other bind of the port is refused
+///   ("servers should always set SO_EXCLUSIVEADDRUSE": the same blog,
+///   "Winsock SO_EXCLUSIVEADDRUSE on Vista", 2007). Microsoft's page warns
+///   that a rebind may fail while the old server's connections are active,
+///   and libuv#1360 that TIME_WAIT counts; measured, only another listener
+///   conflicts, neither a live accepted connection nor TIME_WAIT (trio's
+///   notes-to-self/time-wait-windows-exclusiveaddruse.py,
+///   stackoverflow.com/q/45624916; dynoxide#133's restart test on
+///   windows-latest).
+/// tests/tcp_test.cpp asserts both promises (an SO_REUSEADDR thief
+/// included); ci/windows-restart.ps1, run by the hosted Windows jobs, shows
+/// them on Windows itself with a server that has served clients.
 constexpr int reuse_address = SO_EXCLUSIVEADDRUSE;
 
 /// A failed bind's error. A bind refused because another socket holds the
 /// port with SO_EXCLUSIVEADDRUSE fails with WSAEACCES (seen under wine and in
-/// trio's table above); the port is in use, so that is what it reports.
+/// trio's table above); the port is in use, so that is what it reports. A
+/// port in a range Windows reserves (Hyper-V, winnat: `netsh interface ipv4
+/// show excludedportrange`) fails with WSAEACCES too and reads the same way;
+/// a datagram bind to a broadcast address without SO_BROADCAST (bind's page
+/// on learn.microsoft.com) would as well.
 inline std::error_code bind_error() noexcept {
     const int code = ::WSAGetLastError();
     return {code == WSAEACCES ? WSAEADDRINUSE : code, winsock_category()};

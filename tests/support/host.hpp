@@ -45,4 +45,22 @@ std::vector<portsock::native_handle_type> open_handles();
 /// no such signal, which is as good.
 bool broken_pipe_signal_at_default();
 
+/// A socket option by the system's own level and name.
+struct raw_option {
+    int level;
+    int name;
+};
+
+/// The system's own SO_REUSEADDR. On Windows it is what lets a socket bind a
+/// port another socket holds ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE",
+/// Microsoft): the option a thief sets, never what opt::reuse_address sets.
+raw_option system_reuse_address();
+
+/// True where a socket of the same user that sets SO_REUSEADDR may bind a
+/// specific address (127.0.0.1:P) on a port a wildcard listener (0.0.0.0:P)
+/// holds, whatever the listener set: the BSDs and macOS look only for the
+/// exact address then. Linux refuses while the listener listens; Windows
+/// refuses when the listener set SO_EXCLUSIVEADDRUSE.
+bool reuse_binds_beside_a_wildcard_listener();
+
 }  // namespace testsupport

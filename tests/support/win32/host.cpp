@@ -1,5 +1,6 @@
 #include "host.hpp"
 
+#include <winsock2.h>
 #include <windows.h>
 
 #include <cstdint>
@@ -52,5 +53,12 @@ std::size_t open_handle_count() {
 
 // Windows has no SIGPIPE: a write to a closed peer is only ever an error.
 bool broken_pipe_signal_at_default() { return true; }
+
+raw_option system_reuse_address() { return {SOL_SOCKET, SO_REUSEADDR}; }
+
+// A listener with SO_EXCLUSIVEADDRUSE (what opt::reuse_address sets here)
+// refuses a more specific bind of its port, SO_REUSEADDR or not (trio's
+// notes-to-self/how-does-windows-so-reuseaddr-work.py table).
+bool reuse_binds_beside_a_wildcard_listener() { return false; }
 
 }  // namespace testsupport
