@@ -7,7 +7,8 @@
 #     bash ci/run-matrix.sh --list     # only print the presets it would run
 #
 # Linux: dev, clang (if clang++ is installed), asan, tsan, no-exceptions,
-# poll-only; mingw-cross with MinGW-w64 and wine; aarch64-linux, armhf-linux
+# poll-only, kqueue-on-linux (the kqueue poller over a model of kqueue);
+# mingw-cross with MinGW-w64 and wine; aarch64-linux, armhf-linux
 # and s390x-linux with their cross compilers and qemu-user
 # (bash ci/install-debian.sh --cross installs them all). The package-consumer
 # tests (find_package, add_subdirectory, FetchContent, pkg-config) and the
@@ -43,6 +44,7 @@ case "$(uname -s)" in
         want tsan c++
         want no-exceptions c++
         want poll-only c++
+        want kqueue-on-linux c++
         want mingw-cross x86_64-w64-mingw32-g++-posix wine
         if bash ci/can-run-32bit.sh; then
             want mingw-cross-x86 i686-w64-mingw32-g++-posix wine

@@ -47,6 +47,12 @@ if(CMAKE_CROSSCOMPILING_EMULATOR)
     string(REPLACE ";" "|" consumer_emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
     list(APPEND consumer_options "-DPORTSOCK_CONSUMER_EMULATOR=${consumer_emulator}")
 endif()
+# A build over the kqueue model (PORTSOCK_KQUEUE_MODEL): an installed
+# portsock calls kqueue and kevent, which only the model's library defines
+# here, and which is not installed; the consumers link it after everything.
+if(PORTSOCK_KQUEUE_MODEL)
+    list(APPEND consumer_options "-DCMAKE_CXX_STANDARD_LIBRARIES=$<TARGET_FILE:portsock_kqueue_model>")
+endif()
 # ...and the builds that compile portsock's sources again, its options.
 set(consumer_source_options
     "-DPORTSOCK_EXCEPTIONS=${PORTSOCK_EXCEPTIONS}"
@@ -54,6 +60,9 @@ set(consumer_source_options
     "-DPORTSOCK_BACKEND=${PORTSOCK_BACKEND}")
 if(DEFINED PORTSOCK_POLLER)
     list(APPEND consumer_source_options "-DPORTSOCK_POLLER=${PORTSOCK_POLLER}")
+endif()
+if(PORTSOCK_KQUEUE_MODEL)
+    list(APPEND consumer_source_options "-DPORTSOCK_KQUEUE_MODEL=${PORTSOCK_KQUEUE_MODEL}")
 endif()
 
 function(portsock_consumer_test kind)

@@ -8,17 +8,40 @@ include(${CMAKE_CURRENT_LIST_DIR}/../common/common.cmake)
 
 include(CheckCXXSymbolExists)
 
-# The poller: epoll (Linux), kqueue (macOS, the BSDs: on request), or poll
-# (any POSIX system). PORTSOCK_POLLER=poll forces the portable one, to test
+# Test only: PORTSOCK_KQUEUE_MODEL names the folder of a kqueue model for a
+# system without kqueue (tests/support/posix/kqueue_model, the kqueue-on-linux
+# preset): its <sys/event.h> and its static library stand in for the
+# system's. The library's own objects never contain it; the programs of
+# this build tree link it (and a shared portsock built here).
+set(PORTSOCK_KQUEUE_MODEL "" CACHE PATH "Test only: the folder of a kqueue model to build the kqueue poller over")
+if(PORTSOCK_KQUEUE_MODEL)
+    add_subdirectory(${PORTSOCK_KQUEUE_MODEL} ${PROJECT_BINARY_DIR}/kqueue_model)
+    target_link_libraries(portsock PRIVATE $<BUILD_INTERFACE:portsock_kqueue_model>)
+endif()
+
+# Test only: features to treat as missing although the system has them, so
+# that the paths taken without them run here too (the kqueue-on-linux preset
+# takes macOS's: accept4;SOCK_CLOEXEC;pipe2). Names as the checks below spell
+# the symbols.
+set(PORTSOCK_ASSUME_MISSING "" CACHE STRING "Test only: features to treat as missing (accept4;SOCK_CLOEXEC;pipe2)")
+foreach(feature IN LISTS PORTSOCK_ASSUME_MISSING)
+    if(NOT feature MATCHES "^(accept4|SOCK_CLOEXEC|pipe2)$")
+        message(FATAL_ERROR "PORTSOCK_ASSUME_MISSING: '${feature}' is not one of accept4, SOCK_CLOEXEC, pipe2")
+    endif()
+endforeach()
+
+# The poller: kqueue (macOS, the BSDs), epoll (Linux), or poll (any POSIX
+# system), by symbol. PORTSOCK_POLLER=poll forces the portable one, to test
 # it on Linux.
 set(PORTSOCK_POLLER auto CACHE STRING "The POSIX poller: auto, epoll, kqueue or poll")
 set_property(CACHE PORTSOCK_POLLER PROPERTY STRINGS auto epoll kqueue poll)
 set(portsock_poller ${PORTSOCK_POLLER})
 if(portsock_poller STREQUAL "auto")
+    check_cxx_symbol_exists(kqueue "sys/types.h;sys/event.h;sys/time.h" PORTSOCK_HAVE_KQUEUE)
     check_cxx_symbol_exists(epoll_create1 "sys/epoll.h" PORTSOCK_HAVE_EPOLL)
-    # kqueue is not the default yet: it has not run on a real macOS or BSD
-    # (this project's machines are Linux); ask for it with PORTSOCK_POLLER=kqueue.
-    if(PORTSOCK_HAVE_EPOLL)
+    if(PORTSOCK_HAVE_KQUEUE)
+        set(portsock_poller kqueue)
+    elseif(PORTSOCK_HAVE_EPOLL)
         set(portsock_poller epoll)
     else()
         set(portsock_poller poll)
@@ -27,15 +50,28 @@ endif()
 message(STATUS "portsock: POSIX backend with the ${portsock_poller} poller")
 target_sources(portsock PRIVATE ${CMAKE_CURRENT_LIST_DIR}/poller_${portsock_poller}.cpp)
 
-check_cxx_symbol_exists(accept4 "sys/socket.h" PORTSOCK_HAVE_ACCEPT4)
-check_cxx_symbol_exists(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_HAVE_SOCK_CLOEXEC)
+# A feature named in PORTSOCK_ASSUME_MISSING is not looked for (its
+# variable is set false, not cached).
+macro(portsock_check_symbol symbol headers variable)
+    if("${symbol}" IN_LIST PORTSOCK_ASSUME_MISSING)
+        set(${variable} FALSE)
+        message(STATUS "portsock: ${symbol} assumed missing (PORTSOCK_ASSUME_MISSING)")
+    else()
+        check_cxx_symbol_exists(${symbol} "${headers}" ${variable})
+    endif()
+endmacro()
+portsock_check_symbol(accept4 "sys/socket.h" PORTSOCK_HAVE_ACCEPT4)
+portsock_check_symbol(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_HAVE_SOCK_CLOEXEC)
 check_cxx_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_HAVE_MSG_NOSIGNAL)
 check_cxx_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_HAVE_SO_NOSIGPIPE)
 # The pollers' own descriptors close-on-exec at creation (the wake-up pipe,
 # the kqueue); without these, fcntl sets it just after.
-check_cxx_symbol_exists(pipe2 "fcntl.h;unistd.h" PORTSOCK_HAVE_PIPE2)
+portsock_check_symbol(pipe2 "fcntl.h;unistd.h" PORTSOCK_HAVE_PIPE2)
 if(portsock_poller STREQUAL "kqueue")
+    # With the model, its header (which has no kqueue1, as macOS has none).
+    set(CMAKE_REQUIRED_INCLUDES ${PORTSOCK_KQUEUE_MODEL}/include)
     check_cxx_symbol_exists(kqueue1 "sys/types.h;sys/event.h;sys/time.h" PORTSOCK_HAVE_KQUEUE1)
+    unset(CMAKE_REQUIRED_INCLUDES)
 endif()
 
 foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE PIPE2 KQUEUE1)

@@ -1,7 +1,6 @@
-// The poller over kqueue (macOS, the BSDs), level-triggered like the others.
-// Not run on this project's Linux machines (there is no kqueue there): it is
-// chosen only with PORTSOCK_POLLER=kqueue until the hosted macOS runner has
-// proven it; the default elsewhere is the tested poll() poller.
+// The poller over kqueue (macOS, the BSDs: the default where the system has
+// kqueue), level-triggered like the others. On Linux the kqueue-on-linux
+// preset runs it over a model of kqueue (tests/support/posix/kqueue_model).
 #include "error.hpp"
 #include "poller_support.hpp"
 #include "sys.hpp"
@@ -18,10 +17,17 @@
 
 namespace portsock::sys {
 
+// The most kevents one wait asks for.
+constexpr std::size_t most_events = 256;
+
 struct poller_state {
     int kq = -1;
     wake_pipe waker;
     std::unordered_set<int> registered;  // so that add/modify/remove fail as epoll's do
+    // kevents a wait received but had no room to report (see poller_wait):
+    // the next wait reports them first.
+    struct kevent carried[most_events];
+    std::size_t carried_count = 0;
 };
 
 namespace {
@@ -33,8 +39,15 @@ constexpr std::uint64_t wake_tag = ~std::uint64_t{0};
 void* to_udata(std::uint64_t tag) noexcept { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(tag)); }
 std::uint64_t from_udata(void* udata) noexcept { return reinterpret_cast<std::uintptr_t>(udata); }
 
-// The most kevents one wait asks for.
-constexpr std::size_t most_events = 256;
+// Forgets what a wait carried over for h: its interest or its tag changed,
+// or it is no longer registered.
+void drop_carried(poller_state* p, handle h) noexcept {
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < p->carried_count; ++k) {
+        if (p->carried[k].ident != static_cast<std::uintptr_t>(h)) p->carried[kept++] = p->carried[k];
+    }
+    p->carried_count = kept;
+}
 
 // Sets both filters: added and enabled when wanted, deleted when not (a
 // delete of a filter that was never added fails with ENOENT, which is fine).
@@ -95,6 +108,7 @@ std::error_code poller_add(poller_state* p, handle h, event interest, std::uint6
     } catch (...) {
         return std::make_error_code(std::errc::not_enough_memory);
     }
+    drop_carried(p, h);  // a closed socket's, whose number this one took
     const std::error_code ec = apply(p, h, interest, tag);
     if (ec) p->registered.erase(h);
     return ec;
@@ -103,11 +117,13 @@ std::error_code poller_add(poller_state* p, handle h, event interest, std::uint6
 std::error_code poller_modify(poller_state* p, handle h, event interest, std::uint64_t tag) noexcept {
     if (tag == wake_tag) return std::make_error_code(std::errc::invalid_argument);
     if (p->registered.count(h) == 0) return std::make_error_code(std::errc::no_such_file_or_directory);
+    drop_carried(p, h);
     return apply(p, h, interest, tag);
 }
 
 std::error_code poller_remove(poller_state* p, handle h) noexcept {
     if (p->registered.erase(h) == 0) return std::make_error_code(std::errc::no_such_file_or_directory);
+    drop_carried(p, h);
     return apply(p, h, event::none, 0);
 }
 
@@ -120,29 +136,44 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
     constexpr std::size_t table_size = 2 * most_events;
     std::uint16_t seen[table_size];
     std::uintptr_t ident_of[most_events];
-    // As many kevents as there is room for, whatever the capacity: a socket
-    // has two (its read and write filters), and a kevent left over for want
-    // of room is reported again by the next wait (level-triggered).
-    constexpr int room = static_cast<int>(most_events);
+    // A socket has two filters, read and write, and kqueue returns them as
+    // two kevents, not always next to each other; one wait reports each
+    // socket once with both. So a wait asks for up to two kevents per
+    // poll_event it may fill. What it then has no room for is carried to the
+    // next wait, which reports it first: dropping it would be unfair, as
+    // kqueue requeues a returned event behind the others, so with a small
+    // capacity the same sockets would be dropped every time.
+    const std::size_t want = capacity < most_events / 2 ? 2 * capacity : most_events;
     for (std::int64_t wait_ns = limit.first_ns;; wait_ns = limit.left_ns()) {
-        timespec ts{};
-        timespec* timeout = nullptr;
-        if (wait_ns >= 0) {
-            ts.tv_sec = static_cast<time_t>(wait_ns / 1000000000);
-            ts.tv_nsec = static_cast<long>(wait_ns % 1000000000);
-            timeout = &ts;
-        }
-        const int n = ::kevent(p->kq, nullptr, 0, events, room, timeout);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            ec = last_error();
-            return 0;
+        std::size_t n = p->carried_count;
+        std::memcpy(events, p->carried, n * sizeof events[0]);
+        p->carried_count = 0;
+        if (n < want) {
+            // With carried events in hand, only a look: no waiting.
+            timespec ts{};
+            timespec* timeout = nullptr;
+            if (n > 0) wait_ns = 0;
+            if (wait_ns >= 0) {
+                ts.tv_sec = static_cast<time_t>(wait_ns / 1000000000);
+                ts.tv_nsec = static_cast<long>(wait_ns % 1000000000);
+                timeout = &ts;
+            }
+            const int got = ::kevent(p->kq, nullptr, 0, events + n, static_cast<int>(want - n), timeout);
+            if (got < 0 && errno == EINTR && n == 0) continue;
+            if (got < 0 && errno != EINTR) {
+                // The carried events are not lost: they stay for the next wait.
+                std::memcpy(p->carried, events, n * sizeof events[0]);
+                p->carried_count = n;
+                ec = last_error();
+                return 0;
+            }
+            if (got > 0) n += static_cast<std::size_t>(got);
         }
         clear_error(ec);
         std::size_t count = 0;
         bool woken = false;
         if (n > 0) std::memset(seen, 0, sizeof seen);
-        for (int k = 0; k < n; ++k) {
+        for (std::size_t k = 0; k < n; ++k) {
             const std::uint64_t tag = from_udata(events[k].udata);
             if (tag == wake_tag) {
                 p->waker.drain();
@@ -168,6 +199,8 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
                 seen[at] = static_cast<std::uint16_t>(count + 1);
                 ident_of[count] = ident;
                 out[count++] = {tag, e};
+            } else {
+                p->carried[p->carried_count++] = events[k];
             }
         }
         if (count > 0 || woken || limit.over(wait_ns)) return count;

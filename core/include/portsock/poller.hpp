@@ -11,8 +11,8 @@
 //         for (std::size_t k = 0, n = p.wait(ready, std::nullopt); k < n; ++k) ...
 //     }
 //
-// The same on every backend (epoll on Linux; `poll` on other POSIX systems or
-// with PORTSOCK_POLLER=poll; kqueue with PORTSOCK_POLLER=kqueue; AFD polling on
+// The same on every backend (kqueue on macOS and the BSDs; epoll on Linux;
+// `poll` on other POSIX systems or with PORTSOCK_POLLER=poll; AFD polling on
 // Windows, or `select` with the environment variable PORTSOCK_WINDOWS_POLLER=select):
 //   - level-triggered: a socket stays ready until its data is read / its
 //     buffer has room;
