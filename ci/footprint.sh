@@ -2,9 +2,11 @@
 # Measures portsock's footprint on aarch64, stripped, as the preset
 # aarch64-linux-size builds it (-Os, exceptions off, --gc-sections), beside
 # plain C programs doing the same exchange with raw system calls
-# (ci/footprint/raw-*.c), built with the same compiler and flags. Prints a
-# Markdown table; with --update-page, also puts it into ci/CROSS.md between
-# the footprint markers. Needs g++-aarch64-linux-gnu (ci/install-debian.sh --cross).
+# (ci/footprint/raw-*.c), built with the same compiler and flags; then the
+# server and the library on every CPU of the cross presets, built the same
+# way. Prints two Markdown tables; with --update-page, also puts them into
+# ci/CROSS.md between the footprint and footprint-cpus markers. Needs the
+# cross compilers (ci/install-debian.sh --cross).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,6 +66,39 @@ table=$(
 )
 echo "$table"
 
+# Every CPU the cross presets build for, the same way (the size preset with
+# that CPU's toolchain file), linked dynamically: what portsock adds to the
+# server, and the library's own text.
+cpu_row() {  # $1: toolchain file name (ci/toolchains/$1.cmake), $2: the CPU's name
+    local t=$1 dir="$out/cpu-$1"
+    cmake --preset aarch64-linux-size -B "$dir" -DPORTSOCK_BUILD_TESTS=OFF \
+        -DCMAKE_TOOLCHAIN_FILE="$PWD/ci/toolchains/$t.cmake" -DCMAKE_EXE_LINKER_FLAGS="$ldflags" >/dev/null 2>&1
+    cmake --build "$dir" --target thankyou-server >/dev/null
+    "$t-strip" -o "$dir/server" "$dir/apps/thankyou-server"
+    # shellcheck disable=SC2086
+    "$t-gcc" -std=c11 -D_GNU_SOURCE $flags ci/footprint/raw-thankyou-server.c -o "$dir/raw-server" $ldflags 2>/dev/null
+    "$t-strip" "$dir/raw-server"
+    local p r lib
+    p=$("$t-size" --format=berkeley "$dir/server" | awk 'NR == 2 { print $1 }')
+    r=$("$t-size" --format=berkeley "$dir/raw-server" | awk 'NR == 2 { print $1 }')
+    lib=$("$t-size" -t "$dir/libportsock.a" | awk 'END { print $1 }')
+    echo "| $2 | $(kib "$p") | $(kib "$r") | $(kib $(( p - r ))) | $(kib "$lib") |"
+}
+cpus=$(
+    echo "| CPU, stripped, -Os, dynamic | \`thankyou-server\`: portsock text | raw C text | text added by portsock | \`libportsock.a\` text |"
+    echo "|---|---:|---:|---:|---:|"
+    cpu_row aarch64-linux-gnu "aarch64"
+    cpu_row arm-linux-gnueabihf "armhf (32-bit)"
+    cpu_row i686-linux-gnu "i686 (32-bit x86)"
+    cpu_row mips-linux-gnu "mips (32-bit, big-endian)"
+    cpu_row powerpc-linux-gnu "powerpc (32-bit, big-endian)"
+    cpu_row riscv64-linux-gnu "riscv64"
+    cpu_row s390x-linux-gnu "s390x (big-endian)"
+)
+echo
+echo "$cpus"
+
 if [ "${1:-}" = "--update-page" ]; then
     echo "$table" | python3 ci/page-section.py ci/CROSS.md footprint
+    echo "$cpus" | python3 ci/page-section.py ci/CROSS.md footprint-cpus
 fi

@@ -3,7 +3,8 @@
 # compilers, CMake, Ninja, GoogleTest, python3 (for the interop tests),
 # python3-yaml (the workflow check) and pkgconf (the pkg-config consumer test).
 # With --cross, also what the cross presets need: MinGW-w64 and wine for
-# mingw-cross, the cross compilers and qemu-user for aarch64/armhf/s390x.
+# mingw-cross, the cross compilers and qemu-user for aarch64/armhf/s390x/
+# mips/riscv64/powerpc/i686.
 # Idempotent: asks apt only for what is missing.
 set -euo pipefail
 
@@ -14,7 +15,8 @@ packages=(cmake ninja-build g++ clang googletest libgtest-dev python3 python3-ya
           valgrind strace libclang-rt-14-dev)
 if [ "${1:-}" = "--cross" ]; then
     packages+=(g++-mingw-w64-x86-64-posix g++-mingw-w64-i686-posix wine wine64
-               qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-s390x-linux-gnu)
+               qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf g++-s390x-linux-gnu
+               g++-mips-linux-gnu g++-riscv64-linux-gnu g++-powerpc-linux-gnu g++-i686-linux-gnu)
 fi
 
 # 32-bit wine runs the mingw-cross-x86 tests, on a host that can run 32-bit

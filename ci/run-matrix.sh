@@ -8,8 +8,9 @@
 #
 # Linux: dev, clang (if clang++ is installed), asan, tsan, no-exceptions,
 # poll-only, kqueue-on-linux (the kqueue poller over a model of kqueue);
-# mingw-cross with MinGW-w64 and wine; aarch64-linux, armhf-linux
-# and s390x-linux with their cross compilers and qemu-user
+# mingw-cross with MinGW-w64 and wine; aarch64-linux, armhf-linux,
+# s390x-linux, mips-linux, riscv64-linux, ppc-linux and i686-linux with their
+# cross compilers and qemu-user
 # (bash ci/install-debian.sh --cross installs them all). The package-consumer
 # tests (find_package, add_subdirectory, FetchContent, pkg-config) and the
 # workflow check run inside every preset's ctest. macOS: macos. Windows in
@@ -54,6 +55,10 @@ case "$(uname -s)" in
         want aarch64-linux aarch64-linux-gnu-g++ qemu-aarch64
         want armhf-linux arm-linux-gnueabihf-g++ qemu-arm
         want s390x-linux s390x-linux-gnu-g++ qemu-s390x
+        want mips-linux mips-linux-gnu-g++ qemu-mips
+        want riscv64-linux riscv64-linux-gnu-g++ qemu-riscv64
+        want ppc-linux powerpc-linux-gnu-g++ qemu-ppc
+        want i686-linux i686-linux-gnu-g++ qemu-i386
         ;;
     Darwin)
         want macos c++

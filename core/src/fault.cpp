@@ -21,8 +21,10 @@ std::mutex table_lock;
 slot table[capacity];
 std::size_t used = 0;  // rules are appended; a spent one keeps its place until clear()
 std::atomic<bool> armed{false};
-std::atomic<std::uint64_t> call_counts[call_kinds];
-std::atomic<std::uint64_t> hit_counts[call_kinds];
+// Counts in the machine's word: a 64-bit atomic is not lock-free on 32-bit
+// MIPS and PowerPC, where it would need libatomic (found by mips-linux).
+std::atomic<std::size_t> call_counts[call_kinds];
+std::atomic<std::size_t> hit_counts[call_kinds];
 
 std::size_t index_of(call c) noexcept { return static_cast<std::size_t>(c); }
 

@@ -31,6 +31,16 @@ bool truncation_reports_the_count();
 /// Winsock says only WSAEMSGSIZE. Asked of the system, as the backend asks.
 bool recvfrom_reports_whole_length();
 
+/// True where SO_ERROR reads back a refused connect as the system's own
+/// ECONNREFUSED, asked with raw calls. qemu-user before 8.0 passes the host's
+/// number through untranslated (fixed by "linux-user: Fix SO_ERROR return
+/// code of getsockopt()", Helge Deller, 2022), which differs on MIPS, whose
+/// ECONNREFUSED is 146 where the x86 host's is 111.
+bool socket_error_reads_right();
+inline constexpr const char* socket_error_misread =
+    "this system's SO_ERROR does not read a refused connect as ECONNREFUSED "
+    "(qemu-user before 8.0 hands over the host's errno untranslated)";
+
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.
 std::size_t open_handle_count();

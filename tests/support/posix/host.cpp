@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 namespace testsupport {
@@ -31,6 +34,32 @@ bool recvfrom_reports_whole_length() {
     ::close(fds[0]);
     ::close(fds[1]);
     return whole;
+}
+
+bool socket_error_reads_right() {
+    // A port bound but not listening refuses; the connect is non-blocking so
+    // that its error is read through SO_ERROR, as portsock reads it.
+    const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+    const int client = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t size = sizeof a;
+    int error = 0;
+    if (holder >= 0 && client >= 0 && ::bind(holder, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(holder, reinterpret_cast<sockaddr*>(&a), &size) == 0 &&
+        ::fcntl(client, F_SETFL, O_NONBLOCK) == 0) {
+        if (::connect(client, reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 && errno == EINPROGRESS) {
+            pollfd p{client, POLLOUT, 0};
+            socklen_t len = sizeof error;
+            if (::poll(&p, 1, 10000) != 1 || ::getsockopt(client, SOL_SOCKET, SO_ERROR, &error, &len) < 0) error = 0;
+        } else {
+            error = errno;
+        }
+    }
+    if (holder >= 0) ::close(holder);
+    if (client >= 0) ::close(client);
+    return error == ECONNREFUSED;
 }
 
 std::vector<portsock::native_handle_type> open_handles() {

@@ -25,6 +25,8 @@ bool truncation_reports_the_count() { return false; }
 // Winsock says WSAEMSGSIZE for a truncated message, not its length.
 bool recvfrom_reports_whole_length() { return false; }
 
+bool socket_error_reads_right() { return true; }
+
 // Every handle value is asked (Windows has no list a process can read without
 // the native API; a small process's handles, its sockets included, are low).
 std::vector<portsock::native_handle_type> open_handles() {
