@@ -3,6 +3,7 @@
 #include "host.hpp"
 #include "net.hpp"
 
+#include <array>
 #include <chrono>
 #include <limits>
 #include <vector>
@@ -164,11 +165,44 @@ TEST(Timeout, BadValuesAreRefusedAndChangeNothing) {
     auto [client, server] = testsupport::tcp_pair();
     std::error_code ec;
     client.settimeout(2.0, ec);
-    for (double bad : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    for (double bad : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                       9.3e9, 1e300}) {
         client.settimeout(bad, ec);
-        EXPECT_EQ(ec, ps::error::bad_timeout);
+        EXPECT_EQ(ec, ps::error::bad_timeout) << bad;
         EXPECT_EQ(client.gettimeout(), 2.0);
     }
+    ps::poller p;
+    p.open(ec);
+    ASSERT_OK(ec);
+    std::array<ps::poll_event, 1> ready;
+    p.wait(ready, 1e300, ec);
+    EXPECT_EQ(ec, ps::error::bad_timeout) << "a poller wait takes the same timeouts";
+}
+
+TEST(Timeout, LongTimeoutsAreKeptAsGiven) {
+    // Python keeps any timeout whose nanoseconds fit 64 bits (settimeout(2e9)
+    // reads back 2e9) and refuses longer ones; so does portsock. A deadline
+    // that far away is the end of time, not an overflow: the call still
+    // waits, and data that comes still arrives.
+    auto [client, server] = testsupport::tcp_pair();
+    std::error_code ec;
+    for (double seconds : {2e9, 9.2e9}) {
+        server.settimeout(seconds, ec);
+        ASSERT_OK(ec);
+        EXPECT_EQ(server.gettimeout(), seconds);
+    }
+    client.sendall("x", 1, ec);
+    ASSERT_OK(ec);
+    char byte = 0;
+    EXPECT_EQ(server.recv_into(&byte, 1, ec), 1u);
+    EXPECT_OK(ec);
+    ps::poller p;
+    p.open(ec);
+    ASSERT_OK(ec);
+    p.add(server, ps::event::writable, 1, ec);
+    std::array<ps::poll_event, 1> ready;
+    EXPECT_EQ(p.wait(ready, 9.2e9, ec), 1u);
+    EXPECT_OK(ec);
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS

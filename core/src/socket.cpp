@@ -29,7 +29,7 @@ auto with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction
                    std::error_code& ec, Op op) noexcept {
     auto result = op(ec);
     if (!ec || timeout_ns <= 0 || !would_block(ec)) return result;
-    const auto deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns);
+    const auto deadline = sys::deadline_after(timeout_ns);
     for (;;) {
         ec = sys::wait(h, dir, deadline);
         if (ec) return decltype(result){};
@@ -230,7 +230,7 @@ void socket::connect(const endpoint& address, std::error_code& ec) noexcept {
         if (timeout_ns_ == 0 && would_block(ec)) ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
-    const auto deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns_);
+    const auto deadline = sys::deadline_after(timeout_ns_);
     ec = sys::wait(handle_, sys::direction::write, deadline);
     if (!ec) ec = sys::connect_result(handle_);
 }
@@ -277,7 +277,7 @@ std::size_t socket::sendall(const void* data, std::size_t size, std::error_code&
         }
         if (timeout_ns_ <= 0 || !would_block(ec)) return sent;
         if (!have_deadline) {
-            deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns_);
+            deadline = sys::deadline_after(timeout_ns_);
             have_deadline = true;
         }
         ec = sys::wait(handle_, sys::direction::write, deadline);
@@ -387,7 +387,7 @@ void socket::settimeout(std::optional<double> seconds, std::error_code& ec) noex
             ec = error::bad_timeout;
             return;
         }
-        ns = static_cast<std::int64_t>(std::ceil(detail::clamp_timeout(s) * 1e9));
+        ns = detail::timeout_ns(s);
     }
     ec = sys::set_nonblocking(handle_, ns >= 0);
     if (!ec) timeout_ns_ = ns;
@@ -431,6 +431,16 @@ std::size_t socket::getsockopt(int level, int name, void* value, std::size_t siz
 
 // repr ------------------------------------------------------------------------
 
+namespace {
+// An address as Python's socket repr shows it ("laddr=%s" % str(addr)): a
+// tuple's repr for IP, a Unix path as it is (a str), an abstract name as a
+// bytes repr.
+std::string address_str(const endpoint& e) {
+    if (e.family() == portsock::family::local && !e.is_abstract()) return std::string(e.bytes());
+    return e.repr();
+}
+}  // namespace
+
 std::string socket::repr() const {
     std::string out = "<portsock.socket";
     if (!is_open()) out += " [closed]";
@@ -447,11 +457,11 @@ std::string socket::repr() const {
         // As Python: an address that is empty (an unnamed Unix socket) is left out.
         const endpoint local = getsockname(ec);
         if (!ec && !local.empty() && !(local.family() == portsock::family::local && local.bytes().empty())) {
-            out += ", laddr=" + local.repr();
+            out += ", laddr=" + address_str(local);
         }
         const endpoint peer = getpeername(ec);
         if (!ec && !peer.empty() && !(peer.family() == portsock::family::local && peer.bytes().empty())) {
-            out += ", raddr=" + peer.repr();
+            out += ", raddr=" + address_str(peer);
         }
     }
     out += '>';

@@ -177,8 +177,10 @@ public:
     /// `std::nullopt`: blocking (the default). `0`: non-blocking; operations
     /// that cannot finish at once fail with `would_block(ec)` true.
     /// `t > 0`: each operation may wait at most `t` seconds, then fails with
-    /// `std::errc::timed_out`. Negative, NaN or infinite values are
-    /// `error::bad_timeout`.
+    /// `std::errc::timed_out`. Negative, NaN or infinite values, and values
+    /// past 9,223,372,036 s (about 292 years: the nanoseconds must fit 64
+    /// bits, as in Python) are `error::bad_timeout`; others are kept as given
+    /// (to the nanosecond, rounded up).
     void settimeout(std::optional<double> seconds, std::error_code& ec) noexcept;
     /// `settimeout` with a `std::chrono` duration.
     template <class Rep, class Period>
