@@ -260,17 +260,6 @@ TEST(Names, InterfacesRoundTripBetweenIndexAndName) {
     }
 }
 
-TEST(Names, AnInterfaceNameIsAZoneOfALinkLocalAddress) {
-    std::error_code ec;
-    const auto interfaces = ps::if_nameindex(ec);
-    ASSERT_OK(ec);
-    ASSERT_FALSE(interfaces.empty());
-    const auto& [index, name] = interfaces.front();
-    const ps::endpoint e = ps::endpoint::parse("fe80::1%" + name, 80, ec);
-    ASSERT_OK(ec) << name;
-    EXPECT_EQ(e.scope_id(), index) << name;
-}
-
 TEST(Names, UnknownInterfacesAreRefused) {
     std::error_code ec;
     EXPECT_EQ(ps::if_nametoindex("no-such-if-x", ec), 0u);

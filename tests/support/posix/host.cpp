@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
@@ -61,15 +60,6 @@ bool socket_error_reads_right() {
     if (holder >= 0) ::close(holder);
     if (client >= 0) ::close(client);
     return error == ECONNREFUSED;
-}
-
-std::string some_interface_name() {
-    std::string name;
-    if (struct if_nameindex* list = ::if_nameindex()) {
-        if (list[0].if_name != nullptr) name = list[0].if_name;
-        ::if_freenameindex(list);
-    }
-    return name;
 }
 
 std::vector<portsock::native_handle_type> open_handles() {
