@@ -7,7 +7,9 @@
 #include "net.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 namespace ps = portsock;
 
@@ -239,6 +241,35 @@ TEST(Names, ServicesRefuseBadInput) {
     EXPECT_EQ(ec, ps::error::embedded_nul);
     ps::getservbyname(std::string(100000, 'x'), "tcp", ec);
     EXPECT_EQ(ec, ps::resolve_error::service_not_found);
+}
+
+TEST(Names, ServicesFromManyThreadsAtOnce) {
+    // The services database's plain calls return static storage: portsock
+    // uses the reentrant ones, or (macOS, and kqueue-on-linux) makes the call
+    // and copies its result under a lock. Every thread must read its own
+    // answer (and tsan must see no race).
+    PORTSOCK_REQUIRE_HTTP_SERVICE();
+    std::error_code ec;
+    const std::uint16_t domain = ps::getservbyname("domain", "udp", ec);
+    if (ec) GTEST_SKIP() << "this system's services database does not know 'domain' over UDP";
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            std::error_code mine;
+            for (int k = 0; k < 200; ++k) {
+                const bool http = (k + t) % 2 == 0;
+                if (http ? ps::getservbyname("http", "tcp", mine) != 80 ||
+                               ps::getservbyport(80, "tcp", mine) != "http"
+                         : ps::getservbyname("domain", "udp", mine) != domain ||
+                               ps::getservbyport(domain, "udp", mine) != "domain") {
+                    ++wrong;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(wrong.load(), 0);
 }
 
 // Interfaces ------------------------------------------------------------------------

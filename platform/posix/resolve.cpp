@@ -46,13 +46,15 @@ int with_growing_buffer(std::vector<char>& buffer, Call call) {
     }
 }
 
-// A reentrant netdb call's failure when it found no entry: `rc` is what it
-// returned (0 or ENOENT when there is no such entry).
-std::error_code lookup_failure(int rc, std::error_code not_found) noexcept {
-    if (rc == 0 || rc == ENOENT) return not_found;
+#if PORTSOCK_HAVE_GETSERVBYNAME_R
+// A reentrant services call's failure when it found no entry: `rc` is what
+// it returned (0 or ENOENT when there is no such entry).
+std::error_code service_failure(int rc) noexcept {
+    if (rc == 0 || rc == ENOENT) return resolve_error::service_not_found;
     if (rc == ERANGE) return resolve_error::out_of_memory;
     return {rc, std::system_category()};
 }
+#endif
 
 host_names names_of(const ::hostent& entry, int af) {
     host_names out;
@@ -153,7 +155,7 @@ std::uint16_t getservbyname(const char* name, const char* proto, std::error_code
         return ::getservbyname_r(name, proto, &entry, data, size, &result);
     });
     if (result == nullptr) {
-        ec = lookup_failure(rc, resolve_error::service_not_found);
+        ec = service_failure(rc);
         return 0;
     }
     return port_of(*result);
@@ -179,7 +181,7 @@ std::string getservbyport(std::uint16_t port, const char* proto, std::error_code
         return ::getservbyport_r(network_port, proto, &entry, data, size, &result);
     });
     if (result == nullptr) {
-        ec = lookup_failure(rc, resolve_error::service_not_found);
+        ec = service_failure(rc);
         return {};
     }
     return result->s_name != nullptr ? std::string(result->s_name) : std::string();
