@@ -11,8 +11,9 @@
 //                     getservbyport, gethostname, if_nametoindex,
 //                     if_indextoname, if_nameindex
 //     error.hpp/.cpp  error_from_native, would_block, and the backend's own
-//                     helpers: last_error, resolver_error (and on Windows
-//                     Winsock's start-up, its error category, UTF-8/16)
+//                     helpers: last_error, resolver_error (on POSIX also
+//                     host_error, for h_errno; on Windows Winsock's
+//                     start-up, its error category, UTF-8/16)
 //     poller_*.cpp    the poller: posix/poller_epoll.cpp, poller_kqueue.cpp
 //                     or poller_poll.cpp (one, chosen by PORTSOCK_POLLER);
 //                     win32/poller.cpp chooses per poller between
