@@ -176,6 +176,11 @@ socket create_server(const endpoint& address, int backlog, bool dual_stack) {
                     [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
 }
 
+void setdefaulttimeout(std::optional<double> seconds) {
+    or_throw([&](std::error_code& ec) { setdefaulttimeout(seconds, ec); },
+             [&](std::error_code ec) { throw_error(ec, "setdefaulttimeout"); });
+}
+
 }  // namespace portsock
 
 #endif  // PORTSOCK_HAS_EXCEPTIONS

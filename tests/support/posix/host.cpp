@@ -63,6 +63,24 @@ bool socket_error_reads_right() {
     return error == ECONNREFUSED;
 }
 
+portsock::msg system_msg_flags() {
+    using portsock::msg;
+    msg out = msg::peek | msg::oob | msg::waitall | msg::dontroute;
+#ifdef MSG_DONTWAIT
+    out = out | msg::dontwait;
+#endif
+#ifdef MSG_EOR
+    out = out | msg::eor;
+#endif
+#ifdef MSG_MORE
+    out = out | msg::more;
+#endif
+#ifdef MSG_CONFIRM
+    out = out | msg::confirm;
+#endif
+    return out;
+}
+
 std::string some_interface_name() {
     std::string name;
     if (struct if_nameindex* list = ::if_nameindex()) {
