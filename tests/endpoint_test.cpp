@@ -1,5 +1,8 @@
 // endpoint: parsing from text and from (host, port), RFC 5952 formatting,
 // Python's repr, comparison, hashing, and every malformed input.
+#include <portsock/resolve.hpp>
+
+#include "host.hpp"
 #include "net.hpp"
 
 #include <set>
@@ -79,8 +82,35 @@ TEST(Endpoint, ParsePythonHostAndPort) {
     EXPECT_EQ(ps::endpoint::parse("", 50675, ec), ps::endpoint::v4({0, 0, 0, 0}, 50675));
     EXPECT_EQ(ps::endpoint::parse("<broadcast>", 9, ec), ps::endpoint::v4({255, 255, 255, 255}, 9));
     EXPECT_EQ(ps::endpoint::parse("::", 1, ec).is_any(), true);
-    EXPECT_EQ(ps::endpoint::parse("[::1]", 1, ec), testsupport::loopback6(1));
+    EXPECT_EQ(ps::endpoint::parse("::1", 1, ec), testsupport::loopback6(1));
     EXPECT_EQ(ps::endpoint::parse("fe80::1%7", 1, ec).scope_id(), 7u);
+    EXPECT_OK(ec);
+}
+
+TEST(Endpoint, ABracketedHostIsNoAddress) {
+    // Brackets belong to the "[host]:port" text only. Python refuses
+    // ("[::1]", 80) in bind, connect, getaddrinfo and create_connection
+    // alike; so does every portsock call that takes a host.
+    std::error_code ec;
+    EXPECT_TRUE(ps::endpoint::parse("[::1]", 80, ec).empty());
+    EXPECT_EQ(ec, ps::error::bad_address);
+    EXPECT_TRUE(ps::getaddrinfo("[::1]", 80, ps::family::unspec, ps::type::stream, 0, ps::ai::numerichost, ec).empty());
+    EXPECT_TRUE(ec) << "getaddrinfo took [::1]";
+}
+
+TEST(Endpoint, AnInterfaceNameIsAZoneOnlyForALinkLocalAddress) {
+    // As glibc's getaddrinfo and Python have it: a name (lo, eth0) names a
+    // link, so only link-local unicast and node- or link-local multicast
+    // take one; a decimal scope id is taken on any address.
+    const std::string name = testsupport::some_interface_name();
+    if (name.empty()) GTEST_SKIP() << "no interface name looked up on this system (Windows: not by this test)";
+    std::error_code ec;
+    EXPECT_NE(ps::endpoint::parse("fe80::1%" + name, 1, ec).scope_id(), 0u) << ec.message();
+    EXPECT_NE(ps::endpoint::parse("ff02::1%" + name, 1, ec).scope_id(), 0u) << ec.message();
+    EXPECT_TRUE(ps::endpoint::parse("::1%" + name, 1, ec).empty());
+    EXPECT_EQ(ec, ps::error::bad_address);
+    EXPECT_TRUE(ps::endpoint::parse("2001:db8::1%" + name, 1, ec).empty());
+    EXPECT_EQ(ps::endpoint::parse("::1%1", 1, ec).scope_id(), 1u);
     EXPECT_OK(ec);
 }
 
@@ -98,6 +128,13 @@ TEST(Endpoint, FormatRfc5952Ipv6Text) {
     EXPECT_EQ(host_of("2001:0DB8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");  // lower case, no zeros
     EXPECT_EQ(host_of("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");            // first run on a tie
     EXPECT_EQ(host_of("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");              // the longest run
+    // IPv4-compatible (deprecated) and IPv4-mapped addresses end in a dotted
+    // quad, as glibc's and Python's inet_ntop print them; ::0.0.1.2 does not
+    // (its run of zeros is seven groups long).
+    EXPECT_EQ(host_of("::1.2.3.4"), "::1.2.3.4");
+    EXPECT_EQ(host_of("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
+    EXPECT_EQ(host_of("::0.0.1.2"), "::102");
+    EXPECT_EQ(host_of("::1"), "::1");
     EXPECT_EQ(host_of("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");         // one zero is not a run
     EXPECT_EQ(host_of("0:0:0:0:0:0:0:0"), "::");
     EXPECT_EQ(host_of("0:0:0:0:0:0:0:1"), "::1");

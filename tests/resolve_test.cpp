@@ -1,5 +1,5 @@
 // getaddrinfo and gethostname with Python's meanings. Only names that need
-// no network: localhost, numeric addresses, "", "<broadcast>", and a name in
+// no network: localhost, numeric addresses, "" (no host), "<broadcast>", and a name in
 // the reserved .invalid domain for a failure.
 #include "net.hpp"
 
@@ -47,10 +47,20 @@ TEST(Resolve, NumericHostsAreTakenAsTheyAre) {
     EXPECT_EQ(v6[0].type, ps::type::dgram);
 }
 
-TEST(Resolve, EmptyHostIsTheAnyAddressForAServer) {
-    const auto infos = resolve("", "50675", ps::family::inet);
-    ASSERT_FALSE(infos.empty());
-    EXPECT_EQ(infos[0].address, ps::endpoint::v4({0, 0, 0, 0}, 50675));
+TEST(Resolve, EmptyHostNamesNoHostAsInPython) {
+    // Python's getaddrinfo("", port) fails (glibc: EAI_NONAME), and so does
+    // create_connection("", port); only bind and connect read "" as the any
+    // address.
+    EXPECT_EQ(resolve_error("", "50675"), ps::resolve_error::host_not_found);
+    std::error_code ec;
+    ps::socket s = ps::create_connection("", 9, 1.0, ec);
+    EXPECT_EQ(ec, ps::resolve_error::host_not_found);
+    EXPECT_FALSE(s.is_open());
+    ps::socket server;
+    server.open(ps::family::inet, ps::type::stream, 0, ec);
+    server.bind("", 0, ec);
+    EXPECT_OK(ec);
+    EXPECT_TRUE(server.getsockname(ec).is_any());
 }
 
 TEST(Resolve, BroadcastIsTheIpv4BroadcastAddress) {

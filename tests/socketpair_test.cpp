@@ -62,4 +62,18 @@ TEST(Socketpair, ThrowingFormDefaultsToAStreamPairOnEverySystem) {
     a.sendall(std::string_view("x"));
     EXPECT_EQ(b.recv(1), "x");
 }
+
+TEST(Socketpair, ATimeoutSaysTheSocketIsUnnamed) {
+    // Neither end of a Unix socketpair has an address: the message says so
+    // rather than naming an empty one ("recv from : ...").
+    PORTSOCK_REQUIRE_LOCAL();
+    auto [a, b] = ps::socketpair(ps::family::local, ps::type::stream);
+    b.settimeout(0.05);
+    try {
+        b.recv(1);
+        FAIL() << "recv returned without data";
+    } catch (const ps::timeout_error& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("recv from an unnamed Unix socket: ", 0), 0u) << e.what();
+    }
+}
 #endif

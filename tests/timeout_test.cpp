@@ -3,6 +3,7 @@
 #include "host.hpp"
 #include "net.hpp"
 
+#include <array>
 #include <chrono>
 #include <limits>
 #include <vector>
@@ -164,11 +165,44 @@ TEST(Timeout, BadValuesAreRefusedAndChangeNothing) {
     auto [client, server] = testsupport::tcp_pair();
     std::error_code ec;
     client.settimeout(2.0, ec);
-    for (double bad : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    for (double bad : {-1.0, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                       9.3e9, 1e300}) {
         client.settimeout(bad, ec);
-        EXPECT_EQ(ec, ps::error::bad_timeout);
+        EXPECT_EQ(ec, ps::error::bad_timeout) << bad;
         EXPECT_EQ(client.gettimeout(), 2.0);
     }
+    ps::poller p;
+    p.open(ec);
+    ASSERT_OK(ec);
+    std::array<ps::poll_event, 1> ready;
+    p.wait(ready, 1e300, ec);
+    EXPECT_EQ(ec, ps::error::bad_timeout) << "a poller wait takes the same timeouts";
+}
+
+TEST(Timeout, LongTimeoutsAreKeptAsGiven) {
+    // Python keeps any timeout whose nanoseconds fit 64 bits (settimeout(2e9)
+    // reads back 2e9) and refuses longer ones; so does portsock. A deadline
+    // that far away is the end of time, not an overflow: the call still
+    // waits, and data that comes still arrives.
+    auto [client, server] = testsupport::tcp_pair();
+    std::error_code ec;
+    for (double seconds : {2e9, 9.2e9}) {
+        server.settimeout(seconds, ec);
+        ASSERT_OK(ec);
+        EXPECT_EQ(server.gettimeout(), seconds);
+    }
+    client.sendall("x", 1, ec);
+    ASSERT_OK(ec);
+    char byte = 0;
+    EXPECT_EQ(server.recv_into(&byte, 1, ec), 1u);
+    EXPECT_OK(ec);
+    ps::poller p;
+    p.open(ec);
+    ASSERT_OK(ec);
+    p.add(server, ps::event::writable, 1, ec);
+    std::array<ps::poll_event, 1> ready;
+    EXPECT_EQ(p.wait(ready, 9.2e9, ec), 1u);
+    EXPECT_OK(ec);
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
@@ -197,3 +231,46 @@ TEST(Timeout, ThrowingSendallExceptionCarriesTheByteCount) {
     }
 }
 #endif
+
+TEST(Timeout, TheDefaultTimeoutIsWhereNewSocketsStart) {
+    // Python's setdefaulttimeout: every socket made from now on starts in
+    // that mode, accepted ones and socketpair's too; existing ones keep
+    // theirs. (Each test runs in a process of its own; the default is put
+    // back at the end anyway.)
+    struct restore {
+        ~restore() { ps::setdefaulttimeout(std::nullopt, ignored); }
+        std::error_code ignored;
+    } put_back;
+    std::error_code ec;
+    EXPECT_EQ(ps::getdefaulttimeout(), std::nullopt);
+    ps::socket before;
+    before.open(ps::family::inet, ps::type::stream, 0, ec);
+    ps::setdefaulttimeout(0.25, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(ps::getdefaulttimeout(), 0.25);
+    EXPECT_EQ(before.gettimeout(), std::nullopt);
+    ps::socket server = testsupport::listener();
+    EXPECT_EQ(server.gettimeout(), 0.25);
+    ps::socket client;
+    client.open(ps::family::inet, ps::type::stream, 0, ec);
+    client.connect(server.getsockname(ec), ec);
+    ASSERT_OK(ec);
+    auto [conn, peer] = server.accept(ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(conn.gettimeout(), 0.25);
+    char byte = 0;
+    conn.recv_into(&byte, 1, ec);
+    EXPECT_EQ(ec, std::errc::timed_out) << "the accepted socket waits 0.25 s, not for ever";
+    auto [a, b] = ps::socketpair(ps::family::unspec, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(a.gettimeout(), 0.25);
+    EXPECT_EQ(b.gettimeout(), 0.25);
+    ps::setdefaulttimeout(-1.0, ec);
+    EXPECT_EQ(ec, ps::error::bad_timeout);
+    EXPECT_EQ(ps::getdefaulttimeout(), 0.25) << "a bad value changes nothing";
+    ps::setdefaulttimeout(std::nullopt, ec);
+    ASSERT_OK(ec);
+    ps::socket after;
+    after.open(ps::family::inet, ps::type::stream, 0, ec);
+    EXPECT_EQ(after.gettimeout(), std::nullopt);
+}

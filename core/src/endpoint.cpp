@@ -13,8 +13,16 @@
 namespace portsock {
 namespace {
 
+// Whether an interface name may stand for the zone of address `b`: only
+// where a zone names a link, link-local unicast (fe80::/10) and node- or
+// link-local multicast (ff01::/16, ff02::/16), as glibc's getaddrinfo has it
+// (inet6_scopeid_pton); a decimal scope id is taken on any address.
+bool zone_names_a_link(const std::uint8_t* b) noexcept {
+    return (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) || (b[0] == 0xff && ((b[1] & 0x0f) == 1 || (b[1] & 0x0f) == 2));
+}
+
 // The zone after '%': a decimal scope id, or an interface name.
-bool parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
+bool parse_zone(std::string_view zone, const std::uint8_t* address, std::uint32_t& scope) noexcept {
     if (zone.empty()) return false;
     std::uint64_t value = 0;
     bool numeric = zone.size() <= 10;
@@ -29,18 +37,16 @@ bool parse_zone(std::string_view zone, std::uint32_t& scope) noexcept {
         scope = static_cast<std::uint32_t>(value);
         return true;
     }
+    if (!zone_names_a_link(address)) return false;
     scope = sys::interface_index(zone);
     return scope != 0;
 }
 
 // A host that is a numeric address: IPv4, or IPv6 with an optional zone.
+// Without brackets: they belong to the "[host]:port" text form only, and a
+// host "[::1]" is no address (as in Python, and to the system's resolver).
 bool parse_numeric_host(std::string_view host, std::uint16_t port, endpoint& out) noexcept {
-    const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
-    if (bracketed) host = host.substr(1, host.size() - 2);
     if (host.find(':') == std::string_view::npos) {
-        // Brackets are for IPv6 only: "[1.2.3.4]" is no address (as in the
-        // text form, and as the system's resolver has it).
-        if (bracketed) return false;
         std::array<std::uint8_t, 4> v4{};
         if (!detail::parse_v4(host, v4.data())) return false;
         out = endpoint::v4(v4, port);
@@ -48,12 +54,9 @@ bool parse_numeric_host(std::string_view host, std::uint16_t port, endpoint& out
     }
     std::uint32_t scope = 0;
     const std::size_t percent = host.find('%');
-    if (percent != std::string_view::npos) {
-        if (!parse_zone(host.substr(percent + 1), scope)) return false;
-        host = host.substr(0, percent);
-    }
     std::array<std::uint8_t, 16> v6{};
-    if (!detail::parse_v6(host, v6.data())) return false;
+    if (!detail::parse_v6(host.substr(0, percent), v6.data())) return false;
+    if (percent != std::string_view::npos && !parse_zone(host.substr(percent + 1), v6.data(), scope)) return false;
     out = endpoint::v6(v6, port, scope);
     return true;
 }

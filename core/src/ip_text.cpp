@@ -128,7 +128,8 @@ void append_v4(std::string& out, const std::uint8_t* b) {
 }
 
 // RFC 5952: lower case, no leading zeros, the longest run (first on a tie) of
-// two or more zero groups as "::", IPv4-mapped addresses with a dotted tail.
+// two or more zero groups as "::", IPv4-mapped and IPv4-compatible addresses
+// with a dotted tail.
 void append_v6(std::string& out, const std::uint8_t* b) {
     if (is_v4_mapped(b)) {
         out += "::ffff:";
@@ -152,6 +153,14 @@ void append_v6(std::string& out, const std::uint8_t* b) {
         k = run;
     }
     if (best_len < 2) best_start = -1;
+    if (best_start == 0 && best_len == 6) {
+        // An IPv4-compatible address (RFC 4291 2.5.5.1, deprecated), ::a.b.c.d
+        // with a.b not zero: a dotted tail, as glibc's and Python's inet_ntop
+        // print it.
+        out += "::";
+        append_v4(out, b + 12);
+        return;
+    }
     for (int k = 0; k < 8; ++k) {
         if (k == best_start) {
             out += "::";

@@ -17,11 +17,9 @@ PORTSOCK_OUT_OF_LINE std::size_t wait_for(sys::poller_state* p, poll_event* out,
         ec = error::bad_timeout;
         return 0;
     }
-    const double seconds = detail::clamp_timeout(timeout);
     sys::wait_limit limit;
-    limit.first_ns = static_cast<std::int64_t>(seconds * 1e9);
-    limit.deadline = limit.first_ns == 0 ? sys::clock::time_point::min()
-                                         : sys::clock::now() + std::chrono::nanoseconds(limit.first_ns);
+    limit.first_ns = detail::timeout_ns(timeout);
+    limit.deadline = limit.first_ns == 0 ? sys::clock::time_point::min() : sys::deadline_after(limit.first_ns);
     return sys::poller_wait(p, out, capacity, limit, ec);
 }
 

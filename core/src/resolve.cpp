@@ -42,19 +42,21 @@ std::vector<address_info> getaddrinfo(std::string_view host, std::string_view po
         }
         flags = flags | ai::numericserv;
     }
-    // Python's special host names: "" is the any address (for a server),
-    // "<broadcast>" the IPv4 broadcast address.
-    std::string host_text;
-    if (host == "<broadcast>") {
-        host_text = "255.255.255.255";
-    } else if (host.empty()) {
-        flags = flags | ai::passive;
-    } else {
-        host_text = host;
+    // As Python's getaddrinfo: "" names no host (glibc answers EAI_NONAME;
+    // Windows would list the machine's own addresses, so it is not asked);
+    // only bind and connect read "" as the any address. "<broadcast>" is
+    // the IPv4 broadcast address.
+    // A bracketed host ("[::1]") is no host either: brackets belong to the
+    // "[host]:port" text form. glibc refuses it; Windows' resolver (and
+    // wine's) takes it, so it is refused here, on every system alike.
+    if (host.empty() || host.front() == '[') {
+        ec = resolve_error::host_not_found;
+        return {};
     }
+    const std::string host_text = host == "<broadcast>" ? std::string("255.255.255.255") : std::string(host);
     const std::string port_text = port.empty() ? std::string("0") : std::string(port);
     if (port.empty()) flags = flags | ai::numericserv;
-    return sys::getaddrinfo(host_text.empty() ? nullptr : host_text.c_str(), port_text.c_str(),
+    return sys::getaddrinfo(host_text.c_str(), port_text.c_str(),
                             family, type, proto, flags, ec);
 }
 

@@ -12,7 +12,9 @@
 #include "sys.hpp"
 #include "text.hpp"
 
+#include <atomic>
 #include <cmath>
+#include <mutex>
 #include <utility>
 
 namespace portsock {
@@ -29,7 +31,7 @@ auto with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction
                    std::error_code& ec, Op op) noexcept {
     auto result = op(ec);
     if (!ec || timeout_ns <= 0 || !would_block(ec)) return result;
-    const auto deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns);
+    const auto deadline = sys::deadline_after(timeout_ns);
     for (;;) {
         ec = sys::wait(h, dir, deadline);
         if (ec) return decltype(result){};
@@ -69,6 +71,35 @@ PORTSOCK_OUT_OF_LINE std::size_t sendto_with_deadline(native_handle_type h, std:
                                                       msg flags, std::error_code& ec) noexcept {
     return with_deadline(h, timeout_ns, sys::direction::write, ec,
                          [&](std::error_code& e) { return sys::sendto(h, data, size, to, flags, e); });
+}
+
+// Python's default timeout for new sockets, in nanoseconds (-1: blocking,
+// the start). Read at every open and accept: a relaxed atomic where 64-bit
+// atomics need no library (they do on 32-bit MIPS and PowerPC), a lock
+// elsewhere.
+#if ATOMIC_LLONG_LOCK_FREE == 2
+std::atomic<std::int64_t> default_ns{-1};
+std::int64_t default_timeout_ns() noexcept { return default_ns.load(std::memory_order_relaxed); }
+void set_default_timeout_ns(std::int64_t ns) noexcept { default_ns.store(ns, std::memory_order_relaxed); }
+#else
+std::mutex default_lock;
+std::int64_t default_ns = -1;
+std::int64_t default_timeout_ns() noexcept {
+    const std::lock_guard<std::mutex> hold(default_lock);
+    return default_ns;
+}
+void set_default_timeout_ns(std::int64_t ns) noexcept {
+    const std::lock_guard<std::mutex> hold(default_lock);
+    default_ns = ns;
+}
+#endif
+
+// A call's flags, checked only when there are some: a flag the system lacks
+// fails the call before anything is sent or received.
+inline bool flags_ok(msg flags, std::error_code& ec) noexcept {
+    if (flags == msg::none || sys::flags_supported(flags)) return true;
+    ec = error::not_supported;
+    return false;
 }
 
 // Python's address resolution for bind((host, port)) / connect((host, port)):
@@ -133,8 +164,17 @@ void socket::open(portsock::family family, portsock::type type, int proto,
     close();
     const native_handle_type h = sys::open(family, type, proto, ec);
     if (ec) return;
+    // A new socket starts in the default timeout mode (setdefaulttimeout).
+    const std::int64_t ns = default_timeout_ns();
+    if (ns >= 0) {
+        ec = sys::set_nonblocking(h, true);
+        if (ec) {
+            (void)sys::close(h);
+            return;
+        }
+    }
     handle_ = h;
-    timeout_ns_ = -1;
+    timeout_ns_ = ns;
     family_ = family;
     type_ = type;
     proto_ = proto;
@@ -206,7 +246,18 @@ accept_result socket::accept(std::error_code& ec) noexcept {
         with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
             return sys::accept(handle_, result.address, nonblocking, e);
         });
-    if (!ec) result.conn = adopt(h, family_, type_, proto_);
+    if (ec) return result;
+    result.conn = adopt(h, family_, type_, proto_);
+    // As a new socket: the default timeout mode, whatever the listener's.
+    const std::int64_t ns = default_timeout_ns();
+    if (ns >= 0) {
+        ec = sys::set_nonblocking(h, true);
+        if (ec) {
+            result.conn.close();
+            return result;
+        }
+        result.conn.timeout_ns_ = ns;
+    }
     return result;
 }
 
@@ -230,7 +281,7 @@ void socket::connect(const endpoint& address, std::error_code& ec) noexcept {
         if (timeout_ns_ == 0 && would_block(ec)) ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
-    const auto deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns_);
+    const auto deadline = sys::deadline_after(timeout_ns_);
     ec = sys::wait(handle_, sys::direction::write, deadline);
     if (!ec) ec = sys::connect_result(handle_);
 }
@@ -252,6 +303,7 @@ std::size_t socket::send(const void* data, std::size_t size, std::error_code& ec
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     // Blocking or non-blocking: the system call is all there is to do, and
     // calling it last lets the compiler jump to it (no frame of our own).
     if (timeout_ns_ > 0) return send_with_deadline(handle_, timeout_ns_, data, size, flags, ec);
@@ -265,6 +317,7 @@ std::size_t socket::sendall(const void* data, std::size_t size, std::error_code&
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     const auto* bytes = static_cast<const unsigned char*>(data);
     std::size_t sent = 0;
     bool have_deadline = false;
@@ -277,7 +330,7 @@ std::size_t socket::sendall(const void* data, std::size_t size, std::error_code&
         }
         if (timeout_ns_ <= 0 || !would_block(ec)) return sent;
         if (!have_deadline) {
-            deadline = sys::clock::now() + std::chrono::nanoseconds(timeout_ns_);
+            deadline = sys::deadline_after(timeout_ns_);
             have_deadline = true;
         }
         ec = sys::wait(handle_, sys::direction::write, deadline);
@@ -292,6 +345,7 @@ std::size_t socket::recv_into(void* buffer, std::size_t size, std::error_code& e
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     if (size == 0) {
         ec = error::empty_buffer;
         return 0;
@@ -315,6 +369,7 @@ std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& a
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     if (address.empty()) {
         ec = error::empty_endpoint;
         return 0;
@@ -334,6 +389,7 @@ recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error
         ec = error::not_open;
         return result;
     }
+    if (!flags_ok(flags, ec)) return result;
     if (size == 0) {
         ec = error::empty_buffer;
         return result;
@@ -387,10 +443,25 @@ void socket::settimeout(std::optional<double> seconds, std::error_code& ec) noex
             ec = error::bad_timeout;
             return;
         }
-        ns = static_cast<std::int64_t>(std::ceil(detail::clamp_timeout(s) * 1e9));
+        ns = detail::timeout_ns(s);
     }
     ec = sys::set_nonblocking(handle_, ns >= 0);
     if (!ec) timeout_ns_ = ns;
+}
+
+void setdefaulttimeout(std::optional<double> seconds, std::error_code& ec) noexcept {
+    ec.clear();
+    if (seconds && !detail::valid_timeout(*seconds)) {
+        ec = error::bad_timeout;
+        return;
+    }
+    set_default_timeout_ns(seconds ? detail::timeout_ns(*seconds) : -1);
+}
+
+std::optional<double> getdefaulttimeout() noexcept {
+    const std::int64_t ns = default_timeout_ns();
+    if (ns < 0) return std::nullopt;
+    return static_cast<double>(ns) / 1e9;
 }
 
 std::optional<double> socket::gettimeout() const noexcept {
@@ -431,6 +502,16 @@ std::size_t socket::getsockopt(int level, int name, void* value, std::size_t siz
 
 // repr ------------------------------------------------------------------------
 
+namespace {
+// An address as Python's socket repr shows it ("laddr=%s" % str(addr)): a
+// tuple's repr for IP, a Unix path as it is (a str), an abstract name as a
+// bytes repr.
+std::string address_str(const endpoint& e) {
+    if (e.family() == portsock::family::local && !e.is_abstract()) return std::string(e.bytes());
+    return e.repr();
+}
+}  // namespace
+
 std::string socket::repr() const {
     std::string out = "<portsock.socket";
     if (!is_open()) out += " [closed]";
@@ -447,11 +528,11 @@ std::string socket::repr() const {
         // As Python: an address that is empty (an unnamed Unix socket) is left out.
         const endpoint local = getsockname(ec);
         if (!ec && !local.empty() && !(local.family() == portsock::family::local && local.bytes().empty())) {
-            out += ", laddr=" + local.repr();
+            out += ", laddr=" + address_str(local);
         }
         const endpoint peer = getpeername(ec);
         if (!ec && !peer.empty() && !(peer.family() == portsock::family::local && peer.bytes().empty())) {
-            out += ", raddr=" + peer.repr();
+            out += ", raddr=" + address_str(peer);
         }
     }
     out += '>';

@@ -16,17 +16,29 @@ namespace portsock {
 
 using detail::or_throw;
 
+namespace {
+// An address worth naming in a message: an unnamed Unix socket (either end
+// of a socketpair, a client never bound) has none.
+bool named(const endpoint& e) noexcept {
+    return !e.empty() && !(e.family() == portsock::family::local && e.bytes().empty());
+}
+}  // namespace
+
 void socket::fail(std::error_code ec, const char* operation, std::size_t transferred) const {
     std::string what = operation;
+    const bool incoming = what.compare(0, 4, "recv") == 0;
     std::error_code ignored;
     const endpoint peer = getpeername(ignored);
-    if (!ignored && !peer.empty()) {
-        const bool incoming = what.compare(0, 4, "recv") == 0;
+    if (!ignored && named(peer)) {
         what += incoming ? " from " : " to ";
         what += peer.to_string();
     } else {
         const endpoint local = getsockname(ignored);
-        if (!ignored && !local.empty()) what += " on " + local.to_string();
+        if (!ignored && named(local)) {
+            what += " on " + local.to_string();
+        } else if (family_ == portsock::family::local) {
+            what += incoming ? " from an unnamed Unix socket" : " to an unnamed Unix socket";
+        }
     }
     throw_error(ec, what, transferred);
 }
@@ -162,6 +174,11 @@ socket create_connection(std::string_view host, int port, std::optional<double> 
 socket create_server(const endpoint& address, int backlog, bool dual_stack) {
     return or_throw([&](std::error_code& ec) { return create_server(address, backlog, dual_stack, ec); },
                     [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
+}
+
+void setdefaulttimeout(std::optional<double> seconds) {
+    or_throw([&](std::error_code& ec) { setdefaulttimeout(seconds, ec); },
+             [&](std::error_code ec) { throw_error(ec, "setdefaulttimeout"); });
 }
 
 }  // namespace portsock

@@ -103,6 +103,10 @@ std::error_code shutdown(handle h, shut how) noexcept;
 
 // Data: each is one system call (retried only on EINTR) ---------------------
 
+/// Whether this system has every flag in `flags` (the core asks only when
+/// a call is given flags, before the call).
+bool flags_supported(msg flags) noexcept;
+
 std::size_t send(handle h, const void* data, std::size_t size, msg flags,
                  std::error_code& ec) noexcept;
 std::size_t recv(handle h, void* buffer, std::size_t size, msg flags,

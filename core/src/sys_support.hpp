@@ -47,6 +47,15 @@ inline void clear_error(std::error_code& ec) noexcept {
 /// system call, known without reading the clock (-1: no limit, 0: just look);
 /// `deadline` is what a retry after an interruption or an early return keeps.
 /// A wait with a timeout thus reads the clock once, a wait without none.
+/// The time `ns` nanoseconds from now; the end of time when that is past
+/// what the clock can hold (a timeout of centuries on a clock counted from
+/// an arbitrary epoch).
+inline clock::time_point deadline_after(std::int64_t ns) noexcept {
+    const clock::time_point now = clock::now();
+    const auto room = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::time_point::max() - now).count();
+    return ns >= room ? clock::time_point::max() : now + std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(ns));
+}
+
 struct wait_limit {
     std::int64_t first_ns = -1;
     clock::time_point deadline = clock::time_point::max();

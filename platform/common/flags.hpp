@@ -8,14 +8,45 @@
 
 namespace portsock::sys {
 
-/// A send or receive call's flags.
+/// The flags this system has: Python's MSG_* names where the system
+/// defines them (a name it lacks is absent from Python's module too).
+inline constexpr msg supported_msg_flags() noexcept {
+    msg out = msg::peek | msg::oob | msg::waitall | msg::dontroute;
+#ifdef MSG_DONTWAIT
+    out = out | msg::dontwait;
+#endif
+#ifdef MSG_EOR
+    out = out | msg::eor;
+#endif
+#ifdef MSG_MORE
+    out = out | msg::more;
+#endif
+#ifdef MSG_CONFIRM
+    out = out | msg::confirm;
+#endif
+    return out;
+}
+
+/// A send or receive call's flags, every one supported (flags_supported).
 inline int native_flags(msg flags) noexcept {
-    if (flags == msg::none) return 0;  // the common case, without four tests
+    if (flags == msg::none) return 0;  // the common case, without the tests
     int out = 0;
     if (has(flags, msg::peek)) out |= MSG_PEEK;
     if (has(flags, msg::oob)) out |= MSG_OOB;
     if (has(flags, msg::waitall)) out |= MSG_WAITALL;
     if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
+#ifdef MSG_DONTWAIT
+    if (has(flags, msg::dontwait)) out |= MSG_DONTWAIT;
+#endif
+#ifdef MSG_EOR
+    if (has(flags, msg::eor)) out |= MSG_EOR;
+#endif
+#ifdef MSG_MORE
+    if (has(flags, msg::more)) out |= MSG_MORE;
+#endif
+#ifdef MSG_CONFIRM
+    if (has(flags, msg::confirm)) out |= MSG_CONFIRM;
+#endif
     return out;
 }
 

@@ -154,8 +154,13 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity,
             timespec* timeout = nullptr;
             if (n > 0) wait_ns = 0;
             if (wait_ns >= 0) {
-                ts.tv_sec = static_cast<time_t>(wait_ns / 1000000000);
-                ts.tv_nsec = static_cast<long>(wait_ns % 1000000000);
+                // A long wait goes in slices of at most a day, which a 32-bit
+                // time_t holds (the BSDs on i386): the loop waits again until
+                // the deadline.
+                constexpr std::int64_t day_ns = 86400 * std::int64_t{1000000000};
+                const std::int64_t slice = wait_ns < day_ns ? wait_ns : day_ns;
+                ts.tv_sec = static_cast<time_t>(slice / 1000000000);
+                ts.tv_nsec = static_cast<long>(slice % 1000000000);
                 timeout = &ts;
             }
             const int got = ::kevent(p->kq, nullptr, 0, events + n, static_cast<int>(want - n), timeout);

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <portsock/native.hpp>
+#include <portsock/types.hpp>
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 namespace testsupport {
@@ -40,6 +42,15 @@ bool socket_error_reads_right();
 inline constexpr const char* socket_error_misread =
     "this system's SO_ERROR does not read a refused connect as ECONNREFUSED "
     "(qemu-user before 8.0 hands over the host's errno untranslated)";
+
+/// The MSG_* flags this system defines, by its own headers (POSIX) or by
+/// Winsock's documentation (peek, oob, waitall, dontroute).
+portsock::msg system_msg_flags();
+
+/// The name of some network interface of this machine (if_nameindex's
+/// first), for zone tests; empty where the tests do not look one up
+/// (Windows).
+std::string some_interface_name();
 
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.

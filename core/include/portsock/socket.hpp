@@ -177,8 +177,10 @@ public:
     /// `std::nullopt`: blocking (the default). `0`: non-blocking; operations
     /// that cannot finish at once fail with `would_block(ec)` true.
     /// `t > 0`: each operation may wait at most `t` seconds, then fails with
-    /// `std::errc::timed_out`. Negative, NaN or infinite values are
-    /// `error::bad_timeout`.
+    /// `std::errc::timed_out`. Negative, NaN or infinite values, and values
+    /// past 9,223,372,036 s (about 292 years: the nanoseconds must fit 64
+    /// bits, as in Python) are `error::bad_timeout`; others are kept as given
+    /// (to the nanosecond, rounded up).
     void settimeout(std::optional<double> seconds, std::error_code& ec) noexcept;
     /// `settimeout` with a `std::chrono` duration.
     template <class Rep, class Period>
@@ -306,11 +308,20 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family, ports
 
 /// Python's `socket.create_connection((host, port), timeout)`: resolves the
 /// host and tries every address in order until one connects. `timeout`
-/// applies to each attempt and stays set on the returned socket. On failure
+/// applies to each attempt and stays set on the returned socket
+/// (`std::nullopt`: the default timeout, `getdefaulttimeout()`). On failure
 /// `ec` is the last attempt's error, and `attempts` (when given) lists every
 /// address tried with its error.
 PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
                          std::error_code& ec, std::vector<connect_attempt>* attempts = nullptr);
+
+/// Python's `socket.setdefaulttimeout`: the timeout mode every socket starts
+/// in from now on (`open`, `accept`, `socketpair`, `create_connection`
+/// without a timeout); `std::nullopt`, the start, is blocking. Values as for
+/// `settimeout`; a bad one is `error::bad_timeout` and changes nothing.
+PORTSOCK_API void setdefaulttimeout(std::optional<double> seconds, std::error_code& ec) noexcept;
+/// Python's `socket.getdefaulttimeout`.
+PORTSOCK_API std::optional<double> getdefaulttimeout() noexcept;
 
 /// Python's `socket.create_server(address, backlog=..., dualstack_ipv6=...)`:
 /// a listening TCP socket. Address reuse is switched on so that a restarted
@@ -327,6 +338,8 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = port
 /// Throws with a message that lists every attempt.
 PORTSOCK_API socket create_connection(std::string_view host, int port,
                          std::optional<double> timeout = std::nullopt);
+/// Throwing form of `setdefaulttimeout`.
+PORTSOCK_API void setdefaulttimeout(std::optional<double> seconds);
 /// Throwing form of `create_server`.
 PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket::default_backlog,
                      bool dual_stack = false);

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
@@ -60,6 +61,33 @@ bool socket_error_reads_right() {
     if (holder >= 0) ::close(holder);
     if (client >= 0) ::close(client);
     return error == ECONNREFUSED;
+}
+
+portsock::msg system_msg_flags() {
+    using portsock::msg;
+    msg out = msg::peek | msg::oob | msg::waitall | msg::dontroute;
+#ifdef MSG_DONTWAIT
+    out = out | msg::dontwait;
+#endif
+#ifdef MSG_EOR
+    out = out | msg::eor;
+#endif
+#ifdef MSG_MORE
+    out = out | msg::more;
+#endif
+#ifdef MSG_CONFIRM
+    out = out | msg::confirm;
+#endif
+    return out;
+}
+
+std::string some_interface_name() {
+    std::string name;
+    if (struct if_nameindex* list = ::if_nameindex()) {
+        if (list[0].if_name != nullptr) name = list[0].if_name;
+        ::if_freenameindex(list);
+    }
+    return name;
 }
 
 std::vector<portsock::native_handle_type> open_handles() {
