@@ -43,8 +43,8 @@ inline constexpr const char* socket_error_misread =
     "this system's SO_ERROR does not read a refused connect as ECONNREFUSED "
     "(qemu-user before 8.0 hands over the host's errno untranslated)";
 
-/// The MSG_* flags this system defines, by its own headers (POSIX) or by
-/// Winsock's documentation (peek, oob, waitall, dontroute).
+/// The MSG_* flags this system has, by its manual pages (Linux, the BSDs
+/// and macOS) or by Winsock's documentation (peek, oob, waitall, dontroute).
 portsock::msg system_msg_flags();
 
 /// The name of some network interface of this machine (if_nameindex's
