@@ -190,6 +190,47 @@ socket socket::adopt(native_handle_type handle, portsock::family family, portsoc
     return s;
 }
 
+socket socket::from_handle(native_handle_type handle, std::error_code& ec) noexcept {
+    if (handle == invalid_native_handle) {
+        ec = error::not_open;
+        return {};
+    }
+    portsock::family f{};
+    portsock::type t{};
+    int proto = 0;
+    ec = sys::describe(handle, f, t, proto);
+    if (ec) return {};
+    // As a new socket: the default timeout mode, whatever mode it came in.
+    const std::int64_t ns = default_timeout_ns();
+    ec = sys::set_nonblocking(handle, ns >= 0);
+    if (ec) return {};
+    socket s = adopt(handle, f, t, proto);
+    s.timeout_ns_ = ns;
+    return s;
+}
+
+socket socket::dup(std::error_code& ec) const noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return {};
+    }
+    const native_handle_type h = sys::dup(handle_, ec);
+    if (ec) return {};
+    socket s = adopt(h, family_, type_, proto_);
+    s.timeout_ns_ = timeout_ns_;  // the blocking flag is shared anyway
+    return s;
+}
+
+void socket::set_inheritable(bool inheritable, std::error_code& ec) noexcept {
+    ec = is_open() ? sys::set_inheritable(handle_, inheritable) : make_error_code(error::not_open);
+}
+
+bool socket::get_inheritable(std::error_code& ec) const noexcept {
+    bool on = false;
+    ec = is_open() ? sys::get_inheritable(handle_, on) : make_error_code(error::not_open);
+    return on;
+}
+
 native_handle_type socket::release() noexcept {
     timeout_ns_ = -1;
     return std::exchange(handle_, invalid_native_handle);

@@ -94,6 +94,22 @@ public:
     /// family, type and protocol; the timeout mode is taken as blocking.
     static socket adopt(native_handle_type handle, portsock::family family,
                         portsock::type type, int proto = 0) noexcept;
+    /// Python's `socket(fileno=handle)`: takes ownership of a socket handle
+    /// opened elsewhere, asking the system for its family, type and protocol
+    /// (the protocol is 0 where the system does not say: macOS). The socket
+    /// starts in the default timeout mode. On failure (no socket, or a family
+    /// or type portsock has no name for) the handle stays the caller's.
+    static socket from_handle(native_handle_type handle, std::error_code& ec) noexcept;
+    /// Python's `dup()`: a second socket for the same connection, with the
+    /// same family, type, protocol and timeout, not inherited by child
+    /// processes. The two share the system's state, the blocking flag
+    /// included: set a timeout on both, or on neither.
+    socket dup(std::error_code& ec) const noexcept;
+    /// Python's `set_inheritable` / `get_inheritable`: whether a child
+    /// process started later inherits the handle. Sockets are not inherited
+    /// unless asked.
+    void set_inheritable(bool inheritable, std::error_code& ec) noexcept;
+    bool get_inheritable(std::error_code& ec) const noexcept;
 
     // Python's attributes ---------------------------------------------------
     /// The address family given when the socket was opened.
@@ -245,6 +261,11 @@ public:
     void shutdown(shut how);
     endpoint getsockname() const;
     endpoint getpeername() const;
+    /// Throwing forms of `from_handle`, `dup` and the inheritance calls.
+    static socket from_handle(native_handle_type handle);
+    socket dup() const;
+    void set_inheritable(bool inheritable);
+    bool get_inheritable() const;
     void settimeout(std::optional<double> seconds);
     template <class Rep, class Period>
     void settimeout(std::chrono::duration<Rep, Period> timeout) {
