@@ -94,6 +94,15 @@ void set_default_timeout_ns(std::int64_t ns) noexcept {
 }
 #endif
 
+// Puts a new handle in the default timeout mode and returns that mode's
+// timeout_ns_ (-1: blocking). A handle known to be blocking (just opened or
+// accepted) costs a system call only when a default is set.
+std::int64_t enter_default_mode(native_handle_type h, bool known_blocking, std::error_code& ec) noexcept {
+    const std::int64_t ns = default_timeout_ns();
+    if (ns >= 0 || !known_blocking) ec = sys::set_nonblocking(h, ns >= 0);
+    return ns;
+}
+
 // A call's flags, checked only when there are some: a flag the system lacks
 // fails the call before anything is sent or received.
 inline bool flags_ok(msg flags, std::error_code& ec) noexcept {
@@ -165,13 +174,10 @@ void socket::open(portsock::family family, portsock::type type, int proto,
     const native_handle_type h = sys::open(family, type, proto, ec);
     if (ec) return;
     // A new socket starts in the default timeout mode (setdefaulttimeout).
-    const std::int64_t ns = default_timeout_ns();
-    if (ns >= 0) {
-        ec = sys::set_nonblocking(h, true);
-        if (ec) {
-            (void)sys::close(h);
-            return;
-        }
+    const std::int64_t ns = enter_default_mode(h, true, ec);
+    if (ec) {
+        (void)sys::close(h);
+        return;
     }
     handle_ = h;
     timeout_ns_ = ns;
@@ -201,8 +207,7 @@ socket socket::from_handle(native_handle_type handle, std::error_code& ec) noexc
     ec = sys::describe(handle, f, t, proto);
     if (ec) return {};
     // As a new socket: the default timeout mode, whatever mode it came in.
-    const std::int64_t ns = default_timeout_ns();
-    ec = sys::set_nonblocking(handle, ns >= 0);
+    const std::int64_t ns = enter_default_mode(handle, false, ec);
     if (ec) return {};
     socket s = adopt(handle, f, t, proto);
     s.timeout_ns_ = ns;
@@ -290,15 +295,8 @@ accept_result socket::accept(std::error_code& ec) noexcept {
     if (ec) return result;
     result.conn = adopt(h, family_, type_, proto_);
     // As a new socket: the default timeout mode, whatever the listener's.
-    const std::int64_t ns = default_timeout_ns();
-    if (ns >= 0) {
-        ec = sys::set_nonblocking(h, true);
-        if (ec) {
-            result.conn.close();
-            return result;
-        }
-        result.conn.timeout_ns_ = ns;
-    }
+    result.conn.timeout_ns_ = enter_default_mode(h, true, ec);
+    if (ec) result.conn.close();
     return result;
 }
 
