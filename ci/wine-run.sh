@@ -22,13 +22,25 @@ export WINEDLLOVERRIDES="mscoree,mshtml="
 unset DISPLAY WAYLAND_DISPLAY
 mkdir -p "$(dirname "$WINEPREFIX")"
 
+# Whether this prefix's server runs. Debian's server process is named
+# wineserver64 (or wineserver32), so the name is matched as a prefix (with
+# `-x wineserver` it never matched, and every run started another server
+# beside the running one); a zombie (exited, not yet reaped) does not count;
+# and the server must be this prefix's: with two prefixes in use (the gate's
+# beside a developer's), another prefix's server made this check pass, no
+# persistent server was started for this one, and wine started and stopped a
+# short-lived one around each test.
+server_running() {
+    local pid
+    for pid in $(pgrep -u "$(id -u)" -r R,S,D '^wineserver'); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+    done
+    return 1
+}
+
 (
     flock 9
-    # Debian's server process is named wineserver64 (or wineserver32), so the
-    # name is matched as a prefix: with `-x wineserver` it never matched, and
-    # every run started another server beside the running one. A zombie
-    # (exited, not yet reaped) does not count.
-    if ! pgrep -u "$(id -u)" -r R,S,D '^wineserver' >/dev/null || [ ! -f "$WINEPREFIX/.portsock-ready" ]; then
+    if ! server_running || [ ! -f "$WINEPREFIX/.portsock-ready" ]; then
         # Detached from our output and from the lock (fd 9), or they would
         # hold both open for as long as they live.
         wineserver -p900 </dev/null >/dev/null 2>&1 9>&- &

@@ -68,12 +68,17 @@ TEST(Echo, ASlowReaderIsNotBufferedWithoutBoundAndOthersAreServed) {
 TEST(Echo, OutOfDescriptorsItPausesInsteadOfSpinningAndRecovers) {
     if (python_exe.empty()) GTEST_SKIP() << "needs python3 to start echo-server with a 64-descriptor limit";
     // python3 lowers the limit (soft and hard, so echo-server cannot raise
-    // it again) and becomes echo-server.
+    // it again) and becomes echo-server: through the emulator in a cross
+    // build (qemu-user, which keeps its own few descriptors from the 64).
     const std::string limit_then_exec =
         "import os, resource, sys\n"
         "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
-        "os.execv(sys.argv[1], sys.argv[1:])\n";
-    child_process server = start({python_exe, "-c", limit_then_exec, echo_server_exe, "--tcp", "--host", "127.0.0.1", "--port", "0"});
+        "os.execvp(sys.argv[1], sys.argv[1:])\n";
+    std::vector<std::string> argv = {python_exe, "-c", limit_then_exec};
+    const std::vector<std::string> emulator = child_process::emulator();
+    argv.insert(argv.end(), emulator.begin(), emulator.end());
+    argv.insert(argv.end(), {echo_server_exe, "--tcp", "--host", "127.0.0.1", "--port", "0"});
+    child_process server = start(argv);
     const auto line = server.read_line(20s);
     ASSERT_TRUE(line) << server.err();
     const auto address = testsupport::loopback4(static_cast<std::uint16_t>(std::stoi(line->substr(line->rfind(':') + 1))));

@@ -1,6 +1,7 @@
 // Interoperation with Python's socket module: the tutorial's own programs
 // against thankyou-server and thankyou-client. Skipped, saying why, where the
-// tests cannot start python3 (none found, or a cross build).
+// tests cannot start python3 (none found, or a cross build that does not run
+// under qemu-user on the build host).
 #include "apps.hpp"
 
 #include <chrono>
@@ -10,7 +11,7 @@ using namespace testsupport;
 namespace ps = portsock;
 
 #define REQUIRE_PYTHON() \
-    if (python_exe.empty()) GTEST_SKIP() << "no python3 the tests can start (none found, or a cross build)"
+    if (python_exe.empty()) GTEST_SKIP() << "no python3 the tests can start (none found, or a cross build not under qemu-user)"
 
 TEST(Interop, TutorialPythonClientGetsTheThankYou) {
     REQUIRE_PYTHON();

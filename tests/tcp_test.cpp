@@ -573,3 +573,32 @@ TEST(Tcp, ThrowingCreateConnectionNamesEveryAttempt) {
     }
 }
 #endif
+
+TEST(Tcp, EachFlagWorksWhereTheSystemHasItAndIsRefusedWhereNot) {
+    // Python exposes the MSG_* names the system has; portsock names them all
+    // and refuses, before any data moves, a flag this system lacks.
+    auto [client, server] = testsupport::tcp_pair();
+    const ps::msg have = testsupport::system_msg_flags();
+    std::error_code ec;
+    for (ps::msg flag : {ps::msg::dontwait, ps::msg::eor, ps::msg::more, ps::msg::confirm}) {
+        client.send("x", 1, ec, flag);
+        if (!ps::has(have, flag)) {
+            EXPECT_EQ(ec, ps::error::not_supported) << static_cast<unsigned>(flag);
+            continue;
+        }
+        // EOR on a stream: Linux takes it; some systems refuse it for TCP.
+        if (flag == ps::msg::eor && ec) continue;
+        EXPECT_OK(ec) << static_cast<unsigned>(flag);
+        char byte = 0;
+        EXPECT_EQ(server.recv_into(&byte, 1, ec), 1u);
+    }
+    // dontwait: this call only does not wait, on a blocking socket.
+    char byte = 0;
+    server.recv_into(&byte, 1, ec, ps::msg::dontwait);
+    if (ps::has(have, ps::msg::dontwait)) {
+        EXPECT_TRUE(ps::would_block(ec)) << ec.message();
+        EXPECT_EQ(server.gettimeout(), std::nullopt) << "the socket stays blocking";
+    } else {
+        EXPECT_EQ(ec, ps::error::not_supported);
+    }
+}

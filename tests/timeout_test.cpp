@@ -231,3 +231,46 @@ TEST(Timeout, ThrowingSendallExceptionCarriesTheByteCount) {
     }
 }
 #endif
+
+TEST(Timeout, TheDefaultTimeoutIsWhereNewSocketsStart) {
+    // Python's setdefaulttimeout: every socket made from now on starts in
+    // that mode, accepted ones and socketpair's too; existing ones keep
+    // theirs. (Each test runs in a process of its own; the default is put
+    // back at the end anyway.)
+    struct restore {
+        ~restore() { ps::setdefaulttimeout(std::nullopt, ignored); }
+        std::error_code ignored;
+    } put_back;
+    std::error_code ec;
+    EXPECT_EQ(ps::getdefaulttimeout(), std::nullopt);
+    ps::socket before;
+    before.open(ps::family::inet, ps::type::stream, 0, ec);
+    ps::setdefaulttimeout(0.25, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(ps::getdefaulttimeout(), 0.25);
+    EXPECT_EQ(before.gettimeout(), std::nullopt);
+    ps::socket server = testsupport::listener();
+    EXPECT_EQ(server.gettimeout(), 0.25);
+    ps::socket client;
+    client.open(ps::family::inet, ps::type::stream, 0, ec);
+    client.connect(server.getsockname(ec), ec);
+    ASSERT_OK(ec);
+    auto [conn, peer] = server.accept(ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(conn.gettimeout(), 0.25);
+    char byte = 0;
+    conn.recv_into(&byte, 1, ec);
+    EXPECT_EQ(ec, std::errc::timed_out) << "the accepted socket waits 0.25 s, not for ever";
+    auto [a, b] = ps::socketpair(ps::family::unspec, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(a.gettimeout(), 0.25);
+    EXPECT_EQ(b.gettimeout(), 0.25);
+    ps::setdefaulttimeout(-1.0, ec);
+    EXPECT_EQ(ec, ps::error::bad_timeout);
+    EXPECT_EQ(ps::getdefaulttimeout(), 0.25) << "a bad value changes nothing";
+    ps::setdefaulttimeout(std::nullopt, ec);
+    ASSERT_OK(ec);
+    ps::socket after;
+    after.open(ps::family::inet, ps::type::stream, 0, ec);
+    EXPECT_EQ(after.gettimeout(), std::nullopt);
+}

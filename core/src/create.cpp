@@ -68,8 +68,15 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
         return loopback_pair(portsock::family::inet, type, proto, ec);
     }
     if (ec) return {};
-    return {socket::adopt(handles[0], portsock::family::local, type, proto),
-            socket::adopt(handles[1], portsock::family::local, type, proto)};
+    std::pair<socket, socket> pair{socket::adopt(handles[0], portsock::family::local, type, proto),
+                                   socket::adopt(handles[1], portsock::family::local, type, proto)};
+    // New sockets: the default timeout mode (setdefaulttimeout).
+    if (const std::optional<double> timeout = getdefaulttimeout()) {
+        pair.first.settimeout(timeout, ec);
+        if (!ec) pair.second.settimeout(timeout, ec);
+        if (ec) return {};
+    }
+    return pair;
 }
 
 socket create_connection(std::string_view host, int port, std::optional<double> timeout, std::error_code& ec,

@@ -19,10 +19,11 @@ public:
         case error::bad_address: return "malformed address";
         case error::path_too_long: return "Unix socket path longer than the system allows";
         case error::empty_buffer: return "receive buffer of size zero";
-        case error::bad_timeout: return "timeout must be a finite number of seconds, 0 or more";
+        case error::bad_timeout: return "timeout must be 0 to 9223372036 seconds";
         case error::family_mismatch: return "address family does not match the socket";
         case error::empty_endpoint: return "endpoint holds no address";
         case error::no_address: return "no address to use";
+        case error::not_supported: return "not supported on this system";
         }
         return "unknown portsock error";
     }
@@ -33,6 +34,7 @@ public:
         case error::path_too_long: return std::errc::filename_too_long;
         case error::family_mismatch: return std::errc::address_family_not_supported;
         case error::no_address: return std::errc::address_not_available;
+        case error::not_supported: return std::errc::operation_not_supported;
         default: return std::errc::invalid_argument;
         }
     }

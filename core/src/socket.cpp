@@ -12,7 +12,9 @@
 #include "sys.hpp"
 #include "text.hpp"
 
+#include <atomic>
 #include <cmath>
+#include <mutex>
 #include <utility>
 
 namespace portsock {
@@ -69,6 +71,44 @@ PORTSOCK_OUT_OF_LINE std::size_t sendto_with_deadline(native_handle_type h, std:
                                                       msg flags, std::error_code& ec) noexcept {
     return with_deadline(h, timeout_ns, sys::direction::write, ec,
                          [&](std::error_code& e) { return sys::sendto(h, data, size, to, flags, e); });
+}
+
+// Python's default timeout for new sockets, in nanoseconds (-1: blocking,
+// the start). Read at every open and accept: a relaxed atomic where 64-bit
+// atomics need no library (they do on 32-bit MIPS and PowerPC), a lock
+// elsewhere.
+#if ATOMIC_LLONG_LOCK_FREE == 2
+std::atomic<std::int64_t> default_ns{-1};
+std::int64_t default_timeout_ns() noexcept { return default_ns.load(std::memory_order_relaxed); }
+void set_default_timeout_ns(std::int64_t ns) noexcept { default_ns.store(ns, std::memory_order_relaxed); }
+#else
+std::mutex default_lock;
+std::int64_t default_ns = -1;
+std::int64_t default_timeout_ns() noexcept {
+    const std::lock_guard<std::mutex> hold(default_lock);
+    return default_ns;
+}
+void set_default_timeout_ns(std::int64_t ns) noexcept {
+    const std::lock_guard<std::mutex> hold(default_lock);
+    default_ns = ns;
+}
+#endif
+
+// Puts a new handle in the default timeout mode and returns that mode's
+// timeout_ns_ (-1: blocking). A handle known to be blocking (just opened or
+// accepted) costs a system call only when a default is set.
+std::int64_t enter_default_mode(native_handle_type h, bool known_blocking, std::error_code& ec) noexcept {
+    const std::int64_t ns = default_timeout_ns();
+    if (ns >= 0 || !known_blocking) ec = sys::set_nonblocking(h, ns >= 0);
+    return ns;
+}
+
+// A call's flags, checked only when there are some: a flag the system lacks
+// fails the call before anything is sent or received.
+inline bool flags_ok(msg flags, std::error_code& ec) noexcept {
+    if (flags == msg::none || sys::flags_supported(flags)) return true;
+    ec = error::not_supported;
+    return false;
 }
 
 // Python's address resolution for bind((host, port)) / connect((host, port)):
@@ -133,8 +173,14 @@ void socket::open(portsock::family family, portsock::type type, int proto,
     close();
     const native_handle_type h = sys::open(family, type, proto, ec);
     if (ec) return;
+    // A new socket starts in the default timeout mode (setdefaulttimeout).
+    const std::int64_t ns = enter_default_mode(h, true, ec);
+    if (ec) {
+        (void)sys::close(h);
+        return;
+    }
     handle_ = h;
-    timeout_ns_ = -1;
+    timeout_ns_ = ns;
     family_ = family;
     type_ = type;
     proto_ = proto;
@@ -148,6 +194,46 @@ socket socket::adopt(native_handle_type handle, portsock::family family, portsoc
     s.type_ = type;
     s.proto_ = proto;
     return s;
+}
+
+socket socket::from_handle(native_handle_type handle, std::error_code& ec) noexcept {
+    if (handle == invalid_native_handle) {
+        ec = error::not_open;
+        return {};
+    }
+    portsock::family f{};
+    portsock::type t{};
+    int proto = 0;
+    ec = sys::describe(handle, f, t, proto);
+    if (ec) return {};
+    // As a new socket: the default timeout mode, whatever mode it came in.
+    const std::int64_t ns = enter_default_mode(handle, false, ec);
+    if (ec) return {};
+    socket s = adopt(handle, f, t, proto);
+    s.timeout_ns_ = ns;
+    return s;
+}
+
+socket socket::dup(std::error_code& ec) const noexcept {
+    if (!is_open()) {
+        ec = error::not_open;
+        return {};
+    }
+    const native_handle_type h = sys::dup(handle_, ec);
+    if (ec) return {};
+    socket s = adopt(h, family_, type_, proto_);
+    s.timeout_ns_ = timeout_ns_;  // the blocking flag is shared anyway
+    return s;
+}
+
+void socket::set_inheritable(bool inheritable, std::error_code& ec) noexcept {
+    ec = is_open() ? sys::set_inheritable(handle_, inheritable) : make_error_code(error::not_open);
+}
+
+bool socket::get_inheritable(std::error_code& ec) const noexcept {
+    bool on = false;
+    ec = is_open() ? sys::get_inheritable(handle_, on) : make_error_code(error::not_open);
+    return on;
 }
 
 native_handle_type socket::release() noexcept {
@@ -206,7 +292,11 @@ accept_result socket::accept(std::error_code& ec) noexcept {
         with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
             return sys::accept(handle_, result.address, nonblocking, e);
         });
-    if (!ec) result.conn = adopt(h, family_, type_, proto_);
+    if (ec) return result;
+    result.conn = adopt(h, family_, type_, proto_);
+    // As a new socket: the default timeout mode, whatever the listener's.
+    result.conn.timeout_ns_ = enter_default_mode(h, true, ec);
+    if (ec) result.conn.close();
     return result;
 }
 
@@ -252,6 +342,7 @@ std::size_t socket::send(const void* data, std::size_t size, std::error_code& ec
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     // Blocking or non-blocking: the system call is all there is to do, and
     // calling it last lets the compiler jump to it (no frame of our own).
     if (timeout_ns_ > 0) return send_with_deadline(handle_, timeout_ns_, data, size, flags, ec);
@@ -265,6 +356,7 @@ std::size_t socket::sendall(const void* data, std::size_t size, std::error_code&
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     const auto* bytes = static_cast<const unsigned char*>(data);
     std::size_t sent = 0;
     bool have_deadline = false;
@@ -292,6 +384,7 @@ std::size_t socket::recv_into(void* buffer, std::size_t size, std::error_code& e
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     if (size == 0) {
         ec = error::empty_buffer;
         return 0;
@@ -315,6 +408,7 @@ std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& a
         ec = error::not_open;
         return 0;
     }
+    if (!flags_ok(flags, ec)) return 0;
     if (address.empty()) {
         ec = error::empty_endpoint;
         return 0;
@@ -334,6 +428,7 @@ recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, std::error
         ec = error::not_open;
         return result;
     }
+    if (!flags_ok(flags, ec)) return result;
     if (size == 0) {
         ec = error::empty_buffer;
         return result;
@@ -391,6 +486,21 @@ void socket::settimeout(std::optional<double> seconds, std::error_code& ec) noex
     }
     ec = sys::set_nonblocking(handle_, ns >= 0);
     if (!ec) timeout_ns_ = ns;
+}
+
+void setdefaulttimeout(std::optional<double> seconds, std::error_code& ec) noexcept {
+    ec.clear();
+    if (seconds && !detail::valid_timeout(*seconds)) {
+        ec = error::bad_timeout;
+        return;
+    }
+    set_default_timeout_ns(seconds ? detail::timeout_ns(*seconds) : -1);
+}
+
+std::optional<double> getdefaulttimeout() noexcept {
+    const std::int64_t ns = default_timeout_ns();
+    if (ns < 0) return std::nullopt;
+    return static_cast<double>(ns) / 1e9;
 }
 
 std::optional<double> socket::gettimeout() const noexcept {

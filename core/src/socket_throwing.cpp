@@ -176,6 +176,30 @@ socket create_server(const endpoint& address, int backlog, bool dual_stack) {
                     [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
 }
 
+socket socket::from_handle(native_handle_type handle) {
+    return or_throw([&](std::error_code& ec) { return from_handle(handle, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "socket from handle " + std::to_string(handle)); });
+}
+
+socket socket::dup() const {
+    return or_throw([&](std::error_code& ec) { return dup(ec); }, [&](std::error_code ec) { fail(ec, "dup"); });
+}
+
+void socket::set_inheritable(bool inheritable) {
+    or_throw([&](std::error_code& ec) { set_inheritable(inheritable, ec); },
+             [&](std::error_code ec) { fail(ec, "set_inheritable"); });
+}
+
+bool socket::get_inheritable() const {
+    return or_throw([&](std::error_code& ec) { return get_inheritable(ec); },
+                    [&](std::error_code ec) { fail(ec, "get_inheritable"); });
+}
+
+void setdefaulttimeout(std::optional<double> seconds) {
+    or_throw([&](std::error_code& ec) { setdefaulttimeout(seconds, ec); },
+             [&](std::error_code ec) { throw_error(ec, "setdefaulttimeout"); });
+}
+
 }  // namespace portsock
 
 #endif  // PORTSOCK_HAS_EXCEPTIONS

@@ -91,6 +91,17 @@ handle open(family f, type t, int proto, std::error_code& ec) noexcept;
 /// Releases the handle, whatever the outcome (never retried on EINTR).
 std::error_code close(handle h) noexcept;
 std::error_code set_nonblocking(handle h, bool on) noexcept;
+/// A second handle for the same socket, not inherited by child processes
+/// (POSIX: F_DUPFD_CLOEXEC; Windows: WSADuplicateSocketW for this process).
+handle dup(handle h, std::error_code& ec) noexcept;
+/// Whether child processes inherit the handle (POSIX: FD_CLOEXEC clear;
+/// Windows: HANDLE_FLAG_INHERIT).
+std::error_code set_inheritable(handle h, bool on) noexcept;
+std::error_code get_inheritable(handle h, bool& on) noexcept;
+/// What the system says a socket handle is: its family, type and protocol
+/// (0 where the system does not tell). Fails for a handle that is no socket,
+/// or of a family or type portsock has no name for.
+std::error_code describe(handle h, family& f, type& t, int& proto) noexcept;
 
 // Connections ---------------------------------------------------------------
 
@@ -109,6 +120,10 @@ std::error_code connect_result(handle h) noexcept;
 std::error_code shutdown(handle h, shut how) noexcept;
 
 // Data: each is one system call (retried only on EINTR) ---------------------
+
+/// Whether this system has every flag in `flags` (the core asks only when
+/// a call is given flags, before the call).
+bool flags_supported(msg flags) noexcept;
 
 std::size_t send(handle h, const void* data, std::size_t size, msg flags,
                  std::error_code& ec) noexcept;

@@ -8,14 +8,42 @@
 
 namespace portsock::sys {
 
-/// A send or receive call's flags.
+/// Python's MSG_* names with the system's numbers, for the flags this
+/// system defines (a name it lacks is absent from Python's module too).
+struct msg_flag {
+    msg portable;
+    int native;
+};
+inline constexpr msg_flag msg_flags[] = {
+    {msg::peek, MSG_PEEK}, {msg::oob, MSG_OOB}, {msg::waitall, MSG_WAITALL}, {msg::dontroute, MSG_DONTROUTE},
+#ifdef MSG_DONTWAIT
+    {msg::dontwait, MSG_DONTWAIT},
+#endif
+#ifdef MSG_EOR
+    {msg::eor, MSG_EOR},
+#endif
+#ifdef MSG_MORE
+    {msg::more, MSG_MORE},
+#endif
+#ifdef MSG_CONFIRM
+    {msg::confirm, MSG_CONFIRM},
+#endif
+};
+
+/// The flags this system has.
+inline constexpr msg supported_msg_flags() noexcept {
+    msg out = msg::none;
+    for (const msg_flag& f : msg_flags) out = out | f.portable;
+    return out;
+}
+
+/// A send or receive call's flags, every one supported (flags_supported).
 inline int native_flags(msg flags) noexcept {
-    if (flags == msg::none) return 0;  // the common case, without four tests
+    if (flags == msg::none) return 0;  // the common case, without the loop
     int out = 0;
-    if (has(flags, msg::peek)) out |= MSG_PEEK;
-    if (has(flags, msg::oob)) out |= MSG_OOB;
-    if (has(flags, msg::waitall)) out |= MSG_WAITALL;
-    if (has(flags, msg::dontroute)) out |= MSG_DONTROUTE;
+    for (const msg_flag& f : msg_flags) {
+        if (has(flags, f.portable)) out |= f.native;
+    }
     return out;
 }
 

@@ -24,6 +24,11 @@ using linger_seconds = decltype(::linger{}.l_linger);
 
 }  // namespace
 
+bool flags_supported(msg flags) noexcept {
+    const auto all = static_cast<std::uint32_t>(supported_msg_flags());
+    return (static_cast<std::uint32_t>(flags) & ~all) == 0;
+}
+
 std::error_code bind(handle h, const endpoint& address) noexcept {
     native_address a;
     if (std::error_code ec = to_native(address, a)) return ec;

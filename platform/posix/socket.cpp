@@ -106,6 +106,51 @@ std::error_code set_nonblocking(handle h, bool on) noexcept {
     return {};
 }
 
+handle dup(handle h, std::error_code& ec) noexcept {
+    const int fd = ::fcntl(h, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    clear_error(ec);
+    return fd;
+}
+
+std::error_code set_inheritable(handle h, bool on) noexcept {
+    const int flags = ::fcntl(h, F_GETFD);
+    if (flags < 0) return last_error();
+    const int wanted = on ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC;
+    if (wanted != flags && ::fcntl(h, F_SETFD, wanted) < 0) return last_error();
+    return {};
+}
+
+std::error_code get_inheritable(handle h, bool& on) noexcept {
+    const int flags = ::fcntl(h, F_GETFD);
+    if (flags < 0) return last_error();
+    on = (flags & FD_CLOEXEC) == 0;
+    return {};
+}
+
+std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
+    int native_t = 0;
+    socklen_t size = sizeof native_t;
+    if (::getsockopt(h, SOL_SOCKET, SO_TYPE, &native_t, &size) < 0) return last_error();
+    // The family from the socket's own address (SO_DOMAIN is Linux's only).
+    sockaddr_storage a{};
+    socklen_t a_size = sizeof a;
+    if (::getsockname(h, reinterpret_cast<sockaddr*>(&a), &a_size) < 0) return last_error();
+    f = from_native_family(a.ss_family);
+    if (f == family::unspec || !from_native_type(native_t, t)) {
+        return std::make_error_code(std::errc::address_family_not_supported);
+    }
+    proto = 0;
+#ifdef SO_PROTOCOL
+    size = sizeof proto;
+    if (::getsockopt(h, SOL_SOCKET, SO_PROTOCOL, &proto, &size) < 0) proto = 0;
+#endif
+    return {};
+}
+
 // Connections ---------------------------------------------------------------
 
 handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {

@@ -89,6 +89,53 @@ std::error_code set_nonblocking(handle h, bool on) noexcept {
     return {};
 }
 
+handle dup(handle h, std::error_code& ec) noexcept {
+    WSAPROTOCOL_INFOW info{};
+    if (::WSADuplicateSocketW(native(h), ::GetCurrentProcessId(), &info) == SOCKET_ERROR) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    const SOCKET s = ::WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
+                                  WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+    if (s == INVALID_SOCKET) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    ec.clear();
+    return static_cast<handle>(s);
+}
+
+std::error_code set_inheritable(handle h, bool on) noexcept {
+    if (!::SetHandleInformation(reinterpret_cast<HANDLE>(native(h)), HANDLE_FLAG_INHERIT, on ? HANDLE_FLAG_INHERIT : 0)) {
+        return {static_cast<int>(::GetLastError()), winsock_category()};
+    }
+    return {};
+}
+
+std::error_code get_inheritable(handle h, bool& on) noexcept {
+    DWORD flags = 0;
+    if (!::GetHandleInformation(reinterpret_cast<HANDLE>(native(h)), &flags)) {
+        return {static_cast<int>(::GetLastError()), winsock_category()};
+    }
+    on = (flags & HANDLE_FLAG_INHERIT) != 0;
+    return {};
+}
+
+std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
+    if (const std::error_code ec = ensure_started()) return ec;
+    WSAPROTOCOL_INFOW info{};
+    int size = sizeof info;
+    if (::getsockopt(native(h), SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &size) == SOCKET_ERROR) {
+        return last_error();
+    }
+    f = from_native_family(info.iAddressFamily);
+    if (f == family::unspec || !from_native_type(info.iSocketType, t)) {
+        return std::make_error_code(std::errc::address_family_not_supported);
+    }
+    proto = info.iProtocol;
+    return {};
+}
+
 // Connections ---------------------------------------------------------------
 
 handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {

@@ -16,7 +16,11 @@ const std::string python_exe = PORTSOCK_PYTHON3;
 
 child_process start(const std::vector<std::string>& argv) {
     std::error_code ec;
-    child_process p = child_process::start(argv, ec);
+    // python3 is the one program of the build host the tests start; the
+    // rest are the apps, built for the target.
+    const bool host = !python_exe.empty() && !argv.empty() && argv[0] == python_exe;
+    child_process p = child_process::start(
+        argv, ec, host ? child_process::built_for::host : child_process::built_for::target);
     EXPECT_OK(ec) << " starting " << argv[0];
     return p;
 }

@@ -20,8 +20,10 @@ extern const std::string thankyou_client_exe;
 extern const std::string echo_server_exe;
 extern const std::string echo_load_exe;
 extern const std::string sockcat_exe;
-/// python3 where the tests can start one; empty in a cross build or where
-/// none was found.
+/// The build host's python3 where the tests can start one (natively, or
+/// from a test under qemu-user); empty where none was found, and in a cross
+/// build with no emulator or another one (wine, a script that runs the
+/// tests on a board).
 extern const std::string python_exe;
 
 /// The 40 bytes thankyou-server sends every client.

@@ -14,10 +14,21 @@ namespace testsupport {
 
 class child_process {
 public:
+    /// What a program was built for: the target, as the apps (started
+    /// through the build's emulator when it set one), or the build host, as
+    /// python3 (started as it is: under qemu-user an emulated program's
+    /// posix_spawn runs a host program natively).
+    enum class built_for { target, host };
+
     /// Starts `argv[0]` with the rest as arguments; its stdin, stdout and
     /// stderr are pipes to this process. When the build set an emulator for
-    /// the target (qemu-user), the program is started through it.
-    static child_process start(const std::vector<std::string>& argv, std::error_code& ec);
+    /// the target (qemu-user), a target program is started through it.
+    static child_process start(const std::vector<std::string>& argv, std::error_code& ec,
+                               built_for program = built_for::target);
+
+    /// The command that runs a target program before its own arguments:
+    /// the build's emulator (`qemu-mips -L ...`), or nothing.
+    static std::vector<std::string> emulator();
 
     child_process() = default;
     child_process(child_process&& other) noexcept;

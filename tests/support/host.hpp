@@ -3,6 +3,7 @@
 #pragma once
 
 #include <portsock/native.hpp>
+#include <portsock/types.hpp>
 
 #include <cstddef>
 #include <string>
@@ -41,6 +42,10 @@ bool socket_error_reads_right();
 inline constexpr const char* socket_error_misread =
     "this system's SO_ERROR does not read a refused connect as ECONNREFUSED "
     "(qemu-user before 8.0 hands over the host's errno untranslated)";
+
+/// The MSG_* flags this system has, by its manual pages (Linux, the BSDs
+/// and macOS) or by Winsock's documentation (peek, oob, waitall, dontroute).
+portsock::msg system_msg_flags();
 
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.

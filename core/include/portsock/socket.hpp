@@ -94,6 +94,22 @@ public:
     /// family, type and protocol; the timeout mode is taken as blocking.
     static socket adopt(native_handle_type handle, portsock::family family,
                         portsock::type type, int proto = 0) noexcept;
+    /// Python's `socket(fileno=handle)`: takes ownership of a socket handle
+    /// opened elsewhere, asking the system for its family, type and protocol
+    /// (the protocol is 0 where the system does not say: macOS). The socket
+    /// starts in the default timeout mode. On failure (no socket, or a family
+    /// or type portsock has no name for) the handle stays the caller's.
+    static socket from_handle(native_handle_type handle, std::error_code& ec) noexcept;
+    /// Python's `dup()`: a second socket for the same connection, with the
+    /// same family, type, protocol and timeout, not inherited by child
+    /// processes. The two share the system's state, the blocking flag
+    /// included: set a timeout on both, or on neither.
+    socket dup(std::error_code& ec) const noexcept;
+    /// Python's `set_inheritable` / `get_inheritable`: whether a child
+    /// process started later inherits the handle. Sockets are not inherited
+    /// unless asked.
+    void set_inheritable(bool inheritable, std::error_code& ec) noexcept;
+    bool get_inheritable(std::error_code& ec) const noexcept;
 
     // Python's attributes ---------------------------------------------------
     /// The address family given when the socket was opened.
@@ -245,6 +261,11 @@ public:
     void shutdown(shut how);
     endpoint getsockname() const;
     endpoint getpeername() const;
+    /// Throwing forms of `from_handle`, `dup` and the inheritance calls.
+    static socket from_handle(native_handle_type handle);
+    socket dup() const;
+    void set_inheritable(bool inheritable);
+    bool get_inheritable() const;
     void settimeout(std::optional<double> seconds);
     template <class Rep, class Period>
     void settimeout(std::chrono::duration<Rep, Period> timeout) {
@@ -308,11 +329,20 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family, ports
 
 /// Python's `socket.create_connection((host, port), timeout)`: resolves the
 /// host and tries every address in order until one connects. `timeout`
-/// applies to each attempt and stays set on the returned socket. On failure
+/// applies to each attempt and stays set on the returned socket
+/// (`std::nullopt`: the default timeout, `getdefaulttimeout()`). On failure
 /// `ec` is the last attempt's error, and `attempts` (when given) lists every
 /// address tried with its error.
 PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
                          std::error_code& ec, std::vector<connect_attempt>* attempts = nullptr);
+
+/// Python's `socket.setdefaulttimeout`: the timeout mode every socket starts
+/// in from now on (`open`, `accept`, `socketpair`, `create_connection`
+/// without a timeout); `std::nullopt`, the start, is blocking. Values as for
+/// `settimeout`; a bad one is `error::bad_timeout` and changes nothing.
+PORTSOCK_API void setdefaulttimeout(std::optional<double> seconds, std::error_code& ec) noexcept;
+/// Python's `socket.getdefaulttimeout`.
+PORTSOCK_API std::optional<double> getdefaulttimeout() noexcept;
 
 /// Python's `socket.create_server(address, backlog=..., dualstack_ipv6=...)`:
 /// a listening TCP socket. Address reuse is switched on so that a restarted
@@ -329,6 +359,8 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = port
 /// Throws with a message that lists every attempt.
 PORTSOCK_API socket create_connection(std::string_view host, int port,
                          std::optional<double> timeout = std::nullopt);
+/// Throwing form of `setdefaulttimeout`.
+PORTSOCK_API void setdefaulttimeout(std::optional<double> seconds);
 /// Throwing form of `create_server`.
 PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket::default_backlog,
                      bool dual_stack = false);

@@ -46,12 +46,19 @@ inline constexpr int icmpv6 = 58;
 }  // namespace ipproto
 
 /// Flags for send and receive calls (Python: `MSG_*`); combine with `|`.
-enum class msg : std::uint8_t {
-    none = 0,       ///< no flags
-    peek = 1,       ///< MSG_PEEK: look at data without consuming it
-    oob = 2,        ///< MSG_OOB: out-of-band data
-    waitall = 4,    ///< MSG_WAITALL: block until the whole buffer is filled
-    dontroute = 8,  ///< MSG_DONTROUTE: bypass routing, use direct interface
+/// A flag the system lacks (`dontwait` and `eor` on Windows, `more` and
+/// `confirm` outside Linux) fails the call with `error::not_supported`
+/// before anything is sent or received. (MSG_NOSIGNAL is always applied.)
+enum class msg : std::uint32_t {
+    none = 0,         ///< no flags
+    peek = 1,         ///< MSG_PEEK: look at data without consuming it
+    oob = 2,          ///< MSG_OOB: out-of-band data
+    waitall = 4,      ///< MSG_WAITALL: block until the whole buffer is filled
+    dontroute = 8,    ///< MSG_DONTROUTE: bypass routing, use direct interface
+    dontwait = 16,    ///< MSG_DONTWAIT: this call only is non-blocking (POSIX)
+    eor = 32,         ///< MSG_EOR: the data ends a record (POSIX; seqpacket sockets)
+    more = 64,        ///< MSG_MORE: more data follows; hold back a partial frame (Linux)
+    confirm = 128,    ///< MSG_CONFIRM: the link layer's peer answered (Linux)
 };
 /// Combines two sets of flags.
 constexpr msg operator|(msg a, msg b) noexcept {

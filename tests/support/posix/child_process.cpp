@@ -39,8 +39,10 @@ void close_fd(int& fd) {
     fd = -1;
 }
 
+}  // namespace
+
 // Splits the emulator setting ("qemu-aarch64;-L;/usr/aarch64-linux-gnu").
-std::vector<std::string> emulator_prefix() {
+std::vector<std::string> child_process::emulator() {
     std::vector<std::string> parts;
 #ifdef PORTSOCK_TEST_EMULATOR
     std::string text = PORTSOCK_TEST_EMULATOR;
@@ -54,6 +56,8 @@ std::vector<std::string> emulator_prefix() {
 #endif
     return parts;
 }
+
+namespace {
 
 // Reads what is available on the ready descriptors into the buffers; stops
 // reading a descriptor at end of file. Returns false on timeout.
@@ -86,14 +90,15 @@ bool pump(int& out_fd, int& err_fd, std::string& out, std::string& err,
 
 }  // namespace
 
-child_process child_process::start(const std::vector<std::string>& argv, std::error_code& ec) {
+child_process child_process::start(const std::vector<std::string>& argv, std::error_code& ec, built_for program) {
     child_process child;
     int in[2], out[2], err[2];
     if (!make_pipe(in) || !make_pipe(out) || !make_pipe(err)) {
         ec = {errno, std::generic_category()};
         return child;
     }
-    std::vector<std::string> full = emulator_prefix();
+    std::vector<std::string> full;
+    if (program == built_for::target) full = emulator();
     full.insert(full.end(), argv.begin(), argv.end());
     std::vector<char*> args;
     for (std::string& a : full) args.push_back(a.data());

@@ -62,6 +62,18 @@ bool socket_error_reads_right() {
     return error == ECONNREFUSED;
 }
 
+portsock::msg system_msg_flags() {
+    // Stated per system from its manual pages, not from the macros the
+    // library maps: a flag the library failed to map shows up here.
+    using portsock::msg;
+    const msg everywhere = msg::peek | msg::oob | msg::waitall | msg::dontroute | msg::dontwait | msg::eor;
+#if defined(__linux__)
+    return everywhere | msg::more | msg::confirm;  // send(2): MSG_MORE since 2.4.4, MSG_CONFIRM since 2.3.15
+#else
+    return everywhere;  // macOS and the BSDs: send(2), recv(2)
+#endif
+}
+
 std::vector<portsock::native_handle_type> open_handles() {
     std::vector<portsock::native_handle_type> out;
     // /proc/self/fd where there is one (less its own descriptor), else every

@@ -25,6 +25,11 @@ bool truncation_reports_the_count() { return false; }
 // Winsock says WSAEMSGSIZE for a truncated message, not its length.
 bool recvfrom_reports_whole_length() { return false; }
 
+portsock::msg system_msg_flags() {
+    using portsock::msg;
+    return msg::peek | msg::oob | msg::waitall | msg::dontroute;  // Winsock has no MSG_DONTWAIT or MSG_EOR
+}
+
 bool socket_error_reads_right() { return true; }
 
 // Every handle value is asked (Windows has no list a process can read without
