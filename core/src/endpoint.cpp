@@ -38,8 +38,9 @@ bool parse_zone(std::string_view zone, const std::uint8_t* address, std::uint32_
         return true;
     }
     if (!zone_names_a_link(address)) return false;
-    scope = sys::interface_index(zone);
-    return scope != 0;
+    std::error_code unknown;
+    scope = sys::if_nametoindex(zone, unknown);
+    return !unknown && scope != 0;
 }
 
 // A host that is a numeric address: IPv4, or IPv6 with an optional zone.

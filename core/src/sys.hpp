@@ -7,10 +7,13 @@
 //   platform/<backend>/
 //     socket.cpp      open, close, set_nonblocking, accept, connect, the data
 //                     calls, wait, socketpair, raise_handle_limit
-//     resolve.cpp     getaddrinfo, gethostname, interface_index
+//     resolve.cpp     getaddrinfo, getnameinfo, gethostbyaddr, getservbyname,
+//                     getservbyport, gethostname, if_nametoindex,
+//                     if_indextoname, if_nameindex
 //     error.hpp/.cpp  error_from_native, would_block, and the backend's own
-//                     helpers: last_error, resolver_error (and on Windows
-//                     Winsock's start-up, its error category, UTF-8/16)
+//                     helpers: last_error, resolver_error (on POSIX also
+//                     host_error, for h_errno; on Windows Winsock's
+//                     start-up, its error category, UTF-8/16)
 //     poller_*.cpp    the poller: posix/poller_epoll.cpp, poller_kqueue.cpp
 //                     or poller_poll.cpp (one, chosen by PORTSOCK_POLLER);
 //                     win32/poller.cpp chooses per poller between
@@ -27,7 +30,7 @@
 //                     getpeername, set/get_option, set/get_raw_option,
 //                     local_path_capacity
 //     address.hpp/.cpp  endpoint <-> native socket address
-//     flags.hpp       msg and ai flags, socket types, the option table
+//     flags.hpp       msg, ai and ni flags, socket types, the option table
 //     resolve.hpp     the getaddrinfo hints and result loop
 //     poller_support.hpp  the pollers' state allocation
 //     common.cmake    the common sources, included by each backend.cmake
@@ -38,8 +41,11 @@
 //   - an interrupted call (EINTR) is retried inside, keeping any deadline;
 //   - handles are created close-on-exec / not inheritable, and no call ever
 //     raises SIGPIPE;
-//   - what allocates: getaddrinfo and gethostname (their results, and on
-//     Windows the UTF-16 names), poller_open (the poller's state) and
+//   - what allocates: the resolution and name-service calls (getaddrinfo,
+//     getnameinfo, gethostbyaddr, getservbyname, getservbyport, gethostname,
+//     if_indextoname, if_nameindex: their results, the buffers of the
+//     reentrant netdb calls, and on Windows the UTF-16 names; never
+//     if_nametoindex), poller_open (the poller's state) and
 //     poller_add where the poller keeps a table of its sockets (poll,
 //     kqueue, select, AFD: epoll does not). Nothing else: no data call, no wait,
 //     no poller_wait, poller_modify or poller_remove.
@@ -57,6 +63,7 @@
 #pragma once
 
 #include <portsock/endpoint.hpp>
+#include <portsock/names.hpp>
 #include <portsock/native.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>
@@ -186,8 +193,34 @@ std::vector<address_info> getaddrinfo(const char* host, const char* service, fam
                                       std::optional<type> t, int proto, ai flags,
                                       std::error_code& ec);
 std::string gethostname(std::error_code& ec);
-/// The index of a network interface by name (for IPv6 scope ids), 0 if none.
-std::uint32_t interface_index(std::string_view name) noexcept;
+/// The system's getnameinfo for an IPv4 or IPv6 endpoint (the core refuses
+/// others); failures are resolve_error codes (or system ones, as getaddrinfo's).
+name_info getnameinfo(const endpoint& address, ni flags, std::error_code& ec);
+/// What the system knows of an IPv4 or IPv6 address by reverse lookup: the
+/// host's name, its aliases and addresses (of the address's family; other
+/// entries are left out). Failures are resolve_error codes: an address
+/// without a name is host_not_found.
+struct host_names {
+    std::string name;
+    std::vector<std::string> aliases;
+    std::vector<endpoint> addresses;
+};
+host_names gethostbyaddr(const endpoint& address, std::error_code& ec);
+/// The services database, thread-safely. `name` and `proto` are
+/// NUL-terminated; `proto` null for any protocol. An unknown service is
+/// resolve_error::service_not_found.
+std::uint16_t getservbyname(const char* name, const char* proto, std::error_code& ec);
+std::string getservbyport(std::uint16_t port, const char* proto, std::error_code& ec);
+/// The index of the network interface `name` (also for IPv6 scope ids).
+/// No such interface, a name too long for the system or holding a NUL byte
+/// included, is std::errc::no_such_device (and 0); any other failure (no
+/// descriptor to ask with) is the system's error.
+std::uint32_t if_nametoindex(std::string_view name, std::error_code& ec) noexcept;
+/// The name of the interface `index` (not 0). No such interface is
+/// std::errc::no_such_device_or_address.
+std::string if_indextoname(std::uint32_t index, std::error_code& ec);
+/// Every interface, by index and name, in the system's order.
+std::vector<network_interface> if_nameindex(std::error_code& ec);
 /// The size of the system's Unix-domain path field (`sun_path`): a pathname
 /// must be shorter (it needs its NUL), an abstract name may fill it.
 std::size_t local_path_capacity() noexcept;

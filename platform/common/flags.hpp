@@ -59,6 +59,17 @@ inline int native_ai_flags(ai flags) noexcept {
     return out;
 }
 
+/// getnameinfo's flags.
+inline int native_ni_flags(ni flags) noexcept {
+    int out = 0;
+    if (has(flags, ni::numerichost)) out |= NI_NUMERICHOST;
+    if (has(flags, ni::numericserv)) out |= NI_NUMERICSERV;
+    if (has(flags, ni::namereqd)) out |= NI_NAMEREQD;
+    if (has(flags, ni::nofqdn)) out |= NI_NOFQDN;
+    if (has(flags, ni::dgram)) out |= NI_DGRAM;
+    return out;
+}
+
 /// portsock's socket type for a native one; false for a type it lacks.
 inline bool from_native_type(int native, type& out) noexcept {
     for (type t : {type::stream, type::dgram, type::raw, type::seqpacket}) {

@@ -47,11 +47,6 @@ inline constexpr const char* socket_error_misread =
 /// and macOS) or by Winsock's documentation (peek, oob, waitall, dontroute).
 portsock::msg system_msg_flags();
 
-/// The name of some network interface of this machine (if_nameindex's
-/// first), for zone tests; empty where the tests do not look one up
-/// (Windows).
-std::string some_interface_name();
-
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.
 std::size_t open_handle_count();

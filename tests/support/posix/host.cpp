@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
@@ -73,15 +72,6 @@ portsock::msg system_msg_flags() {
 #else
     return everywhere;  // macOS and the BSDs: send(2), recv(2)
 #endif
-}
-
-std::string some_interface_name() {
-    std::string name;
-    if (struct if_nameindex* list = ::if_nameindex()) {
-        if (list[0].if_name != nullptr) name = list[0].if_name;
-        ::if_freenameindex(list);
-    }
-    return name;
 }
 
 std::vector<portsock::native_handle_type> open_handles() {

@@ -25,8 +25,6 @@ bool truncation_reports_the_count() { return false; }
 // Winsock says WSAEMSGSIZE for a truncated message, not its length.
 bool recvfrom_reports_whole_length() { return false; }
 
-std::string some_interface_name() { return {}; }
-
 portsock::msg system_msg_flags() {
     using portsock::msg;
     return msg::peek | msg::oob | msg::waitall | msg::dontroute;  // Winsock has no MSG_DONTWAIT or MSG_EOR
