@@ -32,7 +32,7 @@ std::string recv_exactly(ps::socket& s, std::size_t size) {
 
 }  // namespace
 
-TEST(SocketStream, GetlineReadsLinesSplitAcrossSends) {
+TEST(Socketstream, GetlineReadsLinesSplitAcrossSends) {
     auto [client, server] = testsupport::tcp_pair();
     send_text(server, "first li");
     send_text(server, "ne\nsecond");
@@ -54,7 +54,7 @@ TEST(SocketStream, GetlineReadsLinesSplitAcrossSends) {
     EXPECT_FALSE(io.error()) << io.error().message();
 }
 
-TEST(SocketStream, InsertionIsSentAtFlush) {
+TEST(Socketstream, InsertionIsSentAtFlush) {
     auto [client, server] = testsupport::tcp_pair();
     ps::socketstream io{client};
     io << "HELLO " << 42 << ' ' << 2.5 << '\n';
@@ -74,7 +74,7 @@ TEST(SocketStream, InsertionIsSentAtFlush) {
     EXPECT_EQ(recv_exactly(server, 13), "HELLO 42 2.5\n");
 }
 
-TEST(SocketStream, ExtractsNumbersSplitAcrossSends) {
+TEST(Socketstream, ExtractsNumbersSplitAcrossSends) {
     auto [client, server] = testsupport::tcp_pair();
     send_text(server, "12 -7");
     send_text(server, "0\n 3");
@@ -91,7 +91,7 @@ TEST(SocketStream, ExtractsNumbersSplitAcrossSends) {
     EXPECT_FALSE(io.error());
 }
 
-TEST(SocketStream, ReadTimeoutSetsFailbitAndReportsTimeout) {
+TEST(Socketstream, ReadTimeoutSetsFailbitAndReportsTimeout) {
     auto [client, server] = testsupport::tcp_pair();
     std::error_code ec;
     client.settimeout(0.2, ec);
@@ -111,7 +111,7 @@ TEST(SocketStream, ReadTimeoutSetsFailbitAndReportsTimeout) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(SocketStream, WithExceptionsAskedForTheStreamThrowsAndKeepsTheError) {
+TEST(Socketstream, ThrowingWhenTheStreamAsksForExceptionsKeepsTheError) {
     auto [client, server] = testsupport::tcp_pair();
     client.settimeout(0.2);
     ps::socketstream io{client};
@@ -122,7 +122,7 @@ TEST(SocketStream, WithExceptionsAskedForTheStreamThrowsAndKeepsTheError) {
 }
 #endif
 
-TEST(SocketStream, PeerCloseIsEndOfStreamNotAnError) {
+TEST(Socketstream, PeerCloseIsEndOfStreamNotAnError) {
     auto [client, server] = testsupport::tcp_pair();
     send_text(server, "partial");
     server.close();
@@ -136,7 +136,7 @@ TEST(SocketStream, PeerCloseIsEndOfStreamNotAnError) {
     EXPECT_FALSE(io.error()) << io.error().message();
 }
 
-TEST(SocketStream, AWriteLargerThanTheBufferArrivesWhole) {
+TEST(Socketstream, AWriteLargerThanTheBufferArrivesWhole) {
     auto [client, server] = testsupport::tcp_pair();
     std::string big(1 << 20, '\0');
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
@@ -161,7 +161,7 @@ TEST(SocketStream, AWriteLargerThanTheBufferArrivesWhole) {
     EXPECT_TRUE(received == expected);
 }
 
-TEST(SocketStream, BothDirectionsOnOneStream) {
+TEST(Socketstream, BothDirectionsOnOneStream) {
     auto [client, server] = testsupport::tcp_pair();
     ps::socketstream near{client};
     ps::socketstream far{server};
@@ -176,7 +176,7 @@ TEST(SocketStream, BothDirectionsOnOneStream) {
     EXPECT_EQ(n, 2);
 }
 
-TEST(SocketStream, ReadingFirstSendsWhatWasWritten) {
+TEST(Socketstream, ReadingFirstSendsWhatWasWritten) {
     // A request left unflushed is sent before the stream waits for a reply,
     // so the two ends cannot wait on each other.
     auto [client, server] = testsupport::tcp_pair();
@@ -189,7 +189,7 @@ TEST(SocketStream, ReadingFirstSendsWhatWasWritten) {
     EXPECT_EQ(recv_exactly(server, 8), "request\n");
 }
 
-TEST(SocketStream, AnOwningStreamClosesItsSocketAfterSendingTheRest) {
+TEST(Socketstream, AnOwningStreamClosesItsSocketAfterSendingTheRest) {
     auto [client, server] = testsupport::tcp_pair();
     {
         ps::socketstream io{std::move(client)};
@@ -200,7 +200,7 @@ TEST(SocketStream, AnOwningStreamClosesItsSocketAfterSendingTheRest) {
     EXPECT_EQ(testsupport::read_all(server), "bye");  // then end of stream: closed
 }
 
-TEST(SocketStream, AWriteToAClosedPeerSetsBadbitAndKeepsTheError) {
+TEST(Socketstream, AWriteToAClosedPeerSetsBadbitAndKeepsTheError) {
     auto [client, server] = testsupport::tcp_pair();
     server.close();
     ps::socketstream io{client};
@@ -214,7 +214,7 @@ TEST(SocketStream, AWriteToAClosedPeerSetsBadbitAndKeepsTheError) {
         << e.message();
 }
 
-TEST(SocketStream, CallersAreasOfAnySize) {
+TEST(Socketstream, CallersAreasOfAnySize) {
     auto [client, server] = testsupport::tcp_pair();
     char get_area[5];
     ps::socketbuf buf{client, get_area, sizeof get_area, nullptr, 0};
@@ -230,7 +230,7 @@ TEST(SocketStream, CallersAreasOfAnySize) {
     EXPECT_EQ(line, "a line longer than the area");
 }
 
-TEST(SocketStream, AClosedSocketFailsCleanly) {
+TEST(Socketstream, AClosedSocketFailsCleanly) {
     ps::socket closed;
     ps::socketstream io{closed};
     std::string line;

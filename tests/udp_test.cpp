@@ -83,7 +83,7 @@ TEST(Udp, RecvOnADatagramSocketAlsoReportsTruncation) {
 }
 
 #if PORTSOCK_HAS_EXCEPTIONS
-TEST(Udp, TheThrowingFormsKeepATruncatedDatagramsBytesAndSender) {
+TEST(Udp, ThrowingFormsKeepATruncatedDatagramsBytesAndSender) {
     std::error_code ec;
     ps::socket a = bound_udp(loopback4());
     ps::socket b = bound_udp(loopback4());
@@ -126,7 +126,7 @@ TEST(Udp, TheThrowingFormsKeepATruncatedDatagramsBytesAndSender) {
     EXPECT_EQ(next.data, "next");
 }
 
-TEST(Udp, TheThrowingRecvOfAConnectedSocketNamesThePeerAsSender) {
+TEST(Udp, ThrowingRecvOfAConnectedSocketNamesThePeerAsSender) {
     std::error_code ec;
     ps::socket a = bound_udp(loopback4());
     ps::socket b = bound_udp(loopback4());
