@@ -268,7 +268,8 @@ public:
 #if PORTSOCK_HAS_EXCEPTIONS
     // Throwing forms ----------------------------------------------------------
     /// Throwing forms of the calls above: the same behaviour; a failure throws
-    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint.
+    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint;
+    /// the receives throw `truncated_error` for a datagram longer than the buffer.
     void bind(const endpoint& address);
     void bind(std::string_view host, int port);
     void listen(int backlog = default_backlog);
