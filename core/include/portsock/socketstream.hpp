@@ -23,8 +23,8 @@
 // same way). A `socketstream` built from an lvalue socket shares it likewise;
 // built from an rvalue (`socketstream io{std::move(conn)}`) it owns it and
 // closes it when the stream goes away. The socket's timeout mode holds for
-// every transfer: blocking waits, a timeout fails after the timeout (per
-// system call, as each `recv_into` and `sendall` has its own deadline), and
+// every transfer: blocking waits, a timeout fails after the timeout (each
+// refill of the get area and each flush of the put area has its own), and
 // non-blocking mode fails at once with `would_block`: give the socket a
 // timeout or leave it blocking.
 //
