@@ -72,7 +72,7 @@ TEST(Keepalive, ACountOfZeroKeepsTheSystemsCount) {
     if (!have.keepalive_times) GTEST_SKIP() << "this system has no per-socket keepalive times";
     ps::socket s = tcp_socket();
     std::error_code ec;
-    s.setsockopt(ps::opt::tcp_keepalive, ps::keepalive_settings{true, 20s, 5s, 0}, ec);
+    s.setsockopt(ps::opt::tcp_keepalive, {true, 20s, 5s, 0}, ec);  // as the README writes it
     ASSERT_OK(ec) << "idle and interval are set on every system that has them";
     EXPECT_TRUE(s.getsockopt(ps::opt::keep_alive, ec));
     if (!have.keepalive_all) GTEST_SKIP() << "this system cannot read keepalive times back (wine 8)";
