@@ -101,7 +101,7 @@ inline option_place place_of(option_id id) noexcept {
         break;
 #endif
     }
-    return {SOL_SOCKET, -1};  // an option this system lacks: error::not_supported
+    return {-1, 0};  // an option this system lacks (no level is negative; a name may be)
 }
 
 }  // namespace portsock::sys
