@@ -241,18 +241,21 @@ void expect_device_round_trip(ps::family f) {
         GTEST_SKIP() << "binding to a device needs CAP_NET_RAW before Linux 5.7: " << ec.message();
     }
     ASSERT_OK(ec);
-    EXPECT_EQ(s.bound_device(ec), lo);
-    EXPECT_OK(ec);
+    ps::socket other = tcp_socket(f);
+    other.bind_to_device(lo, ec);
+    other.bind_to_device("", ec);
+    EXPECT_OK(ec) << "unbinding";
+    if (testsupport::device_binding_reads_back()) {
+        EXPECT_EQ(s.bound_device(ec), lo);
+        EXPECT_OK(ec);
+        EXPECT_EQ(other.bound_device(ec), "");
+        EXPECT_OK(ec);
+    }
     // Bound to the loopback, it still reaches a server on the loopback.
     ps::socket server = testsupport::listener(f);
     s.connect(server.getsockname(ec), ec);
     EXPECT_OK(ec);
-    ps::socket other = tcp_socket(f);
-    other.bind_to_device(lo, ec);
-    other.bind_to_device("", ec);
-    EXPECT_OK(ec);
-    EXPECT_EQ(other.bound_device(ec), "");
-    EXPECT_OK(ec);
+    if (!testsupport::device_binding_reads_back()) GTEST_SKIP() << testsupport::device_binding_unreadable;
 }
 }  // namespace
 

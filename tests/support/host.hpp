@@ -99,6 +99,13 @@ struct option_support {
 };
 option_support system_options();
 
+/// True where a socket's interface binding can be read back, asked with raw
+/// calls. qemu-user (7.2) reads SO_BINDTODEVICE as an int option, handing
+/// Linux a 4-byte buffer that it refuses (EINVAL: it needs IFNAMSIZ bytes).
+bool device_binding_reads_back();
+inline constexpr const char* device_binding_unreadable =
+    "this system cannot read SO_BINDTODEVICE back (qemu-user passes an int's buffer, which Linux refuses)";
+
 /// The name of the loopback interface ("lo", "lo0"; Windows:
 /// "loopback_<index>", as if_indextoname gives it); empty if unknown.
 std::string loopback_interface_name();

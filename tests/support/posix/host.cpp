@@ -180,6 +180,21 @@ option_support system_options() {
 #endif
 }
 
+bool device_binding_reads_back() {
+#if defined(SO_BINDTODEVICE)
+    // Bound: Linux answers an unbound socket before it looks at the buffer.
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    char name[IFNAMSIZ] = "lo";
+    socklen_t size = sizeof name;
+    const bool ok = s >= 0 && (::setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, name, 2) != 0 ||
+                               ::getsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, name, &size) == 0);
+    if (s >= 0) ::close(s);
+    return ok;
+#else
+    return true;
+#endif
+}
+
 std::string loopback_interface_name() {
     std::string name;
     if (struct if_nameindex* list = ::if_nameindex()) {

@@ -80,6 +80,8 @@ option_support system_options() {
     return {true, !wine, false, false, true, !wine};
 }
 
+bool device_binding_reads_back() { return true; }
+
 // Windows names its loopback "loopback_<index>" (if_indextoname, netioapi.h);
 // its index is what GetBestInterface gives for 127.0.0.1.
 std::string loopback_interface_name() {
