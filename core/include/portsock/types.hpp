@@ -97,8 +97,8 @@ enum class option_id : std::uint8_t {
 ///
 /// The three are set together, so that every system gets the same call
 /// (Windows sets idle and interval only as a pair, SIO_KEEPALIVE_VALS).
-/// When on, `idle` and `interval` must be at least 1 s and `count` at least
-/// 0, else `std::errc::invalid_argument` and nothing changes; the system may
+/// When on, `idle` and `interval` must be at least 1 s and `count` not
+/// negative, else `std::errc::invalid_argument` and nothing changes; the system may
 /// refuse larger values than it keeps (Linux: 32767 s, 127 probes).
 /// `count` 0 leaves the system's count (Windows' is 10), for a system that
 /// cannot set it (Windows before 10 1703, wine); asking for a count there
@@ -149,8 +149,9 @@ inline constexpr socket_option<bool, option_id::no_delay> no_delay{};
 inline constexpr socket_option<bool, option_id::v6_only> v6_only{};
 /// SO_ERROR (read only): the pending error, cleared by reading it
 inline constexpr socket_option<std::error_code, option_id::error> error{};
-/// Keepalive with its timing (see `keepalive_settings`); `keep_alive` is
-/// the switch alone.
+/// Keepalive with its timing (see `keepalive_settings`). Named as Windows'
+/// `struct tcp_keepalive`, so as not to read like `keep_alive`, which
+/// stays the switch alone.
 inline constexpr socket_option<keepalive_settings, option_id::tcp_keepalive> tcp_keepalive{};
 /// TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the
 /// connection fails (0: the system's rule). Linux only; elsewhere
