@@ -526,6 +526,47 @@ int socket::get_int_option(option_id id, std::error_code& ec) const noexcept {
 
 std::error_code socket::error_from_native(int code) noexcept { return sys::error_from_native(code); }
 
+void socket::set_keepalive(const keepalive_settings& value, std::error_code& ec) noexcept {
+    // Checked here, so that every system refuses the same values: at least
+    // a second each (Windows takes 0 as its default), a count of 0 or more
+    // (0: the system's), each within the int the systems take.
+    constexpr long long most = 0x7fffffff;
+    const bool bad = value.enabled && (value.idle.count() < 1 || value.idle.count() > most ||
+                                       value.interval.count() < 1 || value.interval.count() > most ||
+                                       value.count < 0);
+    ec = !is_open() ? make_error_code(error::not_open)
+         : bad      ? std::make_error_code(std::errc::invalid_argument)
+                    : sys::set_keepalive(handle_, value);
+}
+
+keepalive_settings socket::get_keepalive(std::error_code& ec) const noexcept {
+    keepalive_settings value;
+    ec = is_open() ? sys::get_keepalive(handle_, value) : make_error_code(error::not_open);
+    return value;
+}
+
+namespace {
+// bind_to_device's checks: an open IP socket, a name without NUL.
+std::error_code device_check(const socket& s, std::string_view name) noexcept {
+    if (!s.is_open()) return error::not_open;
+    if (s.family() != portsock::family::inet && s.family() != portsock::family::inet6) return error::family_mismatch;
+    if (name.find('\0') != std::string_view::npos) return error::embedded_nul;
+    return {};
+}
+}  // namespace
+
+void socket::bind_to_device(std::string_view interface_name, std::error_code& ec) noexcept {
+    ec = device_check(*this, interface_name);
+    if (!ec) ec = sys::bind_to_device(handle_, family_, interface_name);
+}
+
+std::string socket::bound_device(std::error_code& ec) const {
+    std::string name;
+    ec = device_check(*this, {});
+    if (!ec) ec = sys::bound_device(handle_, family_, name);
+    return name;
+}
+
 void socket::setsockopt(int level, int name, const void* value, std::size_t size,
                         std::error_code& ec) noexcept {
     ec = is_open() ? sys::set_raw_option(handle_, level, name, value, size)

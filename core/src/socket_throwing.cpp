@@ -200,6 +200,33 @@ socket create_connection(std::string_view host, int port, std::optional<double> 
         });
 }
 
+socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address) {
+    std::vector<connect_attempt> attempts;
+    return or_throw(
+        [&](std::error_code& ec) { return create_connection(host, port, timeout, source_address, ec, &attempts); },
+        [&](std::error_code ec) {
+            std::string what = "connect to " + detail::host_port(host, port) + " from " + source_address.to_string();
+            if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
+            throw_error(ec, what);
+        });
+}
+
+socket create_server(const endpoint& address, const server_options& options) {
+    return or_throw([&](std::error_code& ec) { return create_server(address, options, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
+}
+
+void socket::bind_to_device(std::string_view interface_name) {
+    or_throw([&](std::error_code& ec) { bind_to_device(interface_name, ec); },
+             [&](std::error_code ec) { fail(ec, ("bind_to_device " + std::string(interface_name)).c_str()); });
+}
+
+std::string socket::bound_device() const {
+    return or_throw([&](std::error_code& ec) { return bound_device(ec); },
+                    [&](std::error_code ec) { fail(ec, "bound_device"); });
+}
+
 socket create_server(const endpoint& address, int backlog, bool dual_stack) {
     return or_throw([&](std::error_code& ec) { return create_server(address, backlog, dual_stack, ec); },
                     [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });

@@ -6,7 +6,8 @@
 //
 //   platform/<backend>/
 //     socket.cpp      open, close, set_nonblocking, accept, connect, the data
-//                     calls, wait, socketpair, raise_handle_limit
+//                     calls, wait, set/get_keepalive, bind_to_device,
+//                     bound_device, socketpair, raise_handle_limit
 //     resolve.cpp     getaddrinfo, getnameinfo, gethostbyaddr, getservbyname,
 //                     getservbyport, gethostname, if_nametoindex,
 //                     if_indextoname, if_nameindex
@@ -154,6 +155,18 @@ std::error_code set_raw_option(handle h, int level, int name, const void* value,
                                std::size_t size) noexcept;
 std::error_code get_raw_option(handle h, int level, int name, void* value,
                                std::size_t& size) noexcept;
+/// Keepalive and its timing (opt::tcp_keepalive), validated by the core.
+/// Each backend sets them its own way (POSIX: four options; Windows:
+/// SIO_KEEPALIVE_VALS and TCP_KEEPCNT); what the system lacks is
+/// error::not_supported, found before anything changes.
+std::error_code set_keepalive(handle h, const keepalive_settings& value) noexcept;
+std::error_code get_keepalive(handle h, keepalive_settings& value) noexcept;
+/// Binds an IP socket to one interface by name ("": unbinds): Linux
+/// SO_BINDTODEVICE, macOS IP_BOUND_IF / IPV6_BOUND_IF, Windows IP_UNICAST_IF
+/// / IPV6_UNICAST_IF. An unknown name is std::errc::no_such_device.
+std::error_code bind_to_device(handle h, family f, std::string_view name) noexcept;
+/// The interface's name, empty when unbound.
+std::error_code bound_device(handle h, family f, std::string& name);
 /// A native error number (as SO_ERROR reports it) as a portable code.
 std::error_code error_from_native(int code) noexcept;
 /// See portsock::would_block: the backend's own codes are recognised by

@@ -98,8 +98,21 @@ inline option_place place_of(option_id id) noexcept {
     case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
     case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
     case option_id::error: return {SOL_SOCKET, SO_ERROR};
+    case option_id::tcp_keepalive: break;  // several options: set_keepalive
+    case option_id::user_timeout:
+#ifdef TCP_USER_TIMEOUT
+        return {IPPROTO_TCP, TCP_USER_TIMEOUT};
+#else
+        break;
+#endif
+    case option_id::reuse_port:
+#ifdef SO_REUSEPORT
+        return {SOL_SOCKET, SO_REUSEPORT};
+#else
+        break;
+#endif
     }
-    return {SOL_SOCKET, 0};
+    return {-1, 0};  // an option this system lacks (no level is negative; a name may be)
 }
 
 }  // namespace portsock::sys

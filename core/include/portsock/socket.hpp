@@ -253,6 +253,19 @@ public:
                     std::error_code& ec) noexcept;
     std::size_t getsockopt(int level, int name, void* value, std::size_t size,
                            std::error_code& ec) const noexcept;
+    /// Binds an IP socket to one network interface by name, as Linux's
+    /// `setsockopt(SOL_SOCKET, SO_BINDTODEVICE, b"eth0")`; `""` removes the
+    /// binding. Linux: the socket sends and receives through that interface
+    /// only (before Linux 5.7 this needs CAP_NET_RAW: `operation_not_permitted`).
+    /// macOS: IP_BOUND_IF / IPV6_BOUND_IF, the same by the interface's index.
+    /// Windows: IP_UNICAST_IF / IPV6_UNICAST_IF, which choose only the
+    /// interface the socket sends through. An unknown name is
+    /// `std::errc::no_such_device`, a socket not IPv4/IPv6
+    /// `error::family_mismatch`, a system with no equivalent (the BSDs)
+    /// `error::not_supported`.
+    void bind_to_device(std::string_view interface_name, std::error_code& ec) noexcept;
+    /// The interface `bind_to_device` bound the socket to; `""` when unbound.
+    std::string bound_device(std::error_code& ec) const;
 
     /// Python's repr: `<portsock.socket fd=3, family=AF_INET, type=SOCK_STREAM,
     /// proto=0, laddr=('127.0.0.1', 50675)>` (with `raddr=` when connected,
@@ -306,6 +319,8 @@ public:
     void setsockopt(socket_option<V, Id> option, detail::identity_t<V> value);
     template <class V, option_id Id>
     V getsockopt(socket_option<V, Id> option) const;
+    void bind_to_device(std::string_view interface_name);
+    std::string bound_device() const;
 #endif
 
 private:
@@ -313,6 +328,8 @@ private:
     // seconds or -1 for off, the pending error as a native code).
     void set_int_option(option_id id, int value, std::error_code& ec) noexcept;
     int get_int_option(option_id id, std::error_code& ec) const noexcept;
+    void set_keepalive(const keepalive_settings& value, std::error_code& ec) noexcept;
+    keepalive_settings get_keepalive(std::error_code& ec) const noexcept;
     static std::error_code error_from_native(int code) noexcept;
 #if PORTSOCK_HAS_EXCEPTIONS
     /// Throws for `ec`, naming the operation and this socket's peer (or local
@@ -365,6 +382,15 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family, ports
 /// address tried with its error.
 PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
                          std::error_code& ec, std::vector<connect_attempt>* attempts = nullptr);
+/// Python's `create_connection(address, timeout, source_address)`: as
+/// above, each attempt's socket first bound to `source_address` (port 0:
+/// any free port). An attempt whose family differs from the source's fails
+/// with `error::family_mismatch` and the next address is tried, as Python's
+/// bind fails for it. The throwing form names the source: `connect to
+/// example.org:80 from 192.0.2.7:0 (tried ...)`.
+PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address, std::error_code& ec,
+                         std::vector<connect_attempt>* attempts = nullptr);
 
 /// Python's `socket.setdefaulttimeout`: the timeout mode every socket starts
 /// in from now on (`open`, `accept`, `socketpair`, `create_connection`
@@ -381,6 +407,22 @@ PORTSOCK_API std::optional<double> getdefaulttimeout() noexcept;
 PORTSOCK_API socket create_server(const endpoint& address, int backlog, bool dual_stack,
                      std::error_code& ec) noexcept;
 
+/// Python's keyword arguments of `create_server(address, *, backlog,
+/// reuse_port, dualstack_ipv6)`: `create_server(address, {128, true}, ec)`.
+struct server_options {
+    /// The `listen` backlog.
+    int backlog = socket::default_backlog;
+    /// Sets `opt::reuse_port` before binding, so that several servers share
+    /// the port (`error::not_supported` where the system lacks it, as Python
+    /// raises ValueError).
+    bool reuse_port = false;
+    /// Python's `dualstack_ipv6`: see `dual_stack` above.
+    bool dual_stack = false;
+};
+/// `create_server` with Python's keyword arguments.
+PORTSOCK_API socket create_server(const endpoint& address, const server_options& options,
+                     std::error_code& ec) noexcept;
+
 #if PORTSOCK_HAS_EXCEPTIONS
 /// Throwing form of `socketpair`.
 PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = portsock::family::unspec,
@@ -389,11 +431,16 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = port
 /// Throws with a message that lists every attempt.
 PORTSOCK_API socket create_connection(std::string_view host, int port,
                          std::optional<double> timeout = std::nullopt);
+/// Throws with a message that names the source and lists every attempt.
+PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address);
 /// Throwing form of `setdefaulttimeout`.
 PORTSOCK_API void setdefaulttimeout(std::optional<double> seconds);
 /// Throwing form of `create_server`.
 PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket::default_backlog,
                      bool dual_stack = false);
+/// Throwing form of `create_server` with Python's keyword arguments.
+PORTSOCK_API socket create_server(const endpoint& address, const server_options& options);
 #endif
 
 // Typed options: thin templates over the int-valued backend calls. ----------
@@ -402,8 +449,13 @@ PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket:
 
 namespace detail {
 template <class V>
+inline constexpr bool is_duration = false;
+template <class Rep, class Period>
+inline constexpr bool is_duration<std::chrono::duration<Rep, Period>> = true;
+template <class V>
 int option_to_int(const V& value) noexcept {
-    if constexpr (std::is_same_v<V, std::chrono::seconds>) {
+    if constexpr (is_duration<V>) {
+        // Negative: -1 (linger off; refused by the system elsewhere).
         return value.count() < 0 ? -1
                : value.count() > 0x7fffffff ? 0x7fffffff
                                             : static_cast<int>(value.count());
@@ -415,8 +467,8 @@ template <class V>
 V option_from_int(int value) noexcept {
     if constexpr (std::is_same_v<V, bool>) {
         return value != 0;
-    } else if constexpr (std::is_same_v<V, std::chrono::seconds>) {
-        return std::chrono::seconds{value};
+    } else if constexpr (is_duration<V>) {
+        return V{value};
     } else {
         return static_cast<V>(value);
     }
@@ -427,16 +479,21 @@ template <class V, option_id Id>
 inline void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value,
                         std::error_code& ec) noexcept {
     static_assert(Id != option_id::error, "opt::error is read-only");
-    set_int_option(Id, detail::option_to_int(value), ec);
+    if constexpr (Id == option_id::tcp_keepalive) {
+        set_keepalive(value, ec);
+    } else {
+        set_int_option(Id, detail::option_to_int(value), ec);
+    }
 }
 
 template <class V, option_id Id>
 inline V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
-    const int value = get_int_option(Id, ec);
-    if constexpr (Id == option_id::error) {
-        return error_from_native(value);
+    if constexpr (Id == option_id::tcp_keepalive) {
+        return get_keepalive(ec);
+    } else if constexpr (Id == option_id::error) {
+        return error_from_native(get_int_option(Id, ec));
     } else {
-        return detail::option_from_int<V>(value);
+        return detail::option_from_int<V>(get_int_option(Id, ec));
     }
 }
 

@@ -83,6 +83,34 @@ enum class option_id : std::uint8_t {
     no_delay,       ///< TCP_NODELAY
     v6_only,        ///< IPV6_V6ONLY
     error,          ///< SO_ERROR (read only: the pending error, cleared by reading)
+    tcp_keepalive,  ///< SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT
+    user_timeout,   ///< TCP_USER_TIMEOUT (Linux)
+    reuse_port,     ///< SO_REUSEPORT (not Windows)
+};
+
+/// The value of `opt::tcp_keepalive`: keepalive switched on or off, and when
+/// on, how soon a silent peer is found dead: after `idle` without traffic
+/// the first probe goes out, then one every `interval`, and after `count`
+/// unanswered probes the connection fails (`std::errc::timed_out`). The
+/// defaults are RFC 1122's and Linux's: 2 hours, 75 s, 9 probes, which is
+/// why keepalive alone takes over two hours to notice a dead peer.
+///
+/// The three are set together, so that every system gets the same call
+/// (Windows sets idle and interval only as a pair, SIO_KEEPALIVE_VALS).
+/// When on, `idle` and `interval` must be at least 1 s and `count` not
+/// negative, else `std::errc::invalid_argument` and nothing changes; the system may
+/// refuse larger values than it keeps (Linux: 32767 s, 127 probes).
+/// `count` 0 leaves the system's count (Windows' is 10), for a system that
+/// cannot set it (Windows before 10 1703, wine); asking for a count there
+/// is `error::not_supported`. When off, only SO_KEEPALIVE is cleared.
+/// Read back, the settings are the system's, also when off. A system
+/// without per-socket keepalive times (OpenBSD) is `error::not_supported`;
+/// one that sets them but cannot read them (wine) is too on reading.
+struct keepalive_settings {
+    bool enabled = true;
+    std::chrono::seconds idle{7200};
+    std::chrono::seconds interval{75};
+    int count = 9;
 };
 
 /// A typed socket option: its identifier and the C++ type of its value.
@@ -121,6 +149,18 @@ inline constexpr socket_option<bool, option_id::no_delay> no_delay{};
 inline constexpr socket_option<bool, option_id::v6_only> v6_only{};
 /// SO_ERROR (read only): the pending error, cleared by reading it
 inline constexpr socket_option<std::error_code, option_id::error> error{};
+/// Keepalive with its timing (see `keepalive_settings`). Named as Windows'
+/// `struct tcp_keepalive`, so as not to read like `keep_alive`, which
+/// stays the switch alone.
+inline constexpr socket_option<keepalive_settings, option_id::tcp_keepalive> tcp_keepalive{};
+/// TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the
+/// connection fails (0: the system's rule). Linux only; elsewhere
+/// `error::not_supported`.
+inline constexpr socket_option<std::chrono::milliseconds, option_id::user_timeout> user_timeout{};
+/// SO_REUSEPORT: sockets that all set it may bind the same address and
+/// port (Linux spreads a listening port's connections over them). Linux,
+/// macOS and the BSDs; Windows has none: `error::not_supported`.
+inline constexpr socket_option<bool, option_id::reuse_port> reuse_port{};
 /// The value of `opt::linger` that switches lingering off (the default).
 inline constexpr std::chrono::seconds linger_off{-1};
 }  // namespace opt

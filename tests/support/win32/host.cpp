@@ -1,6 +1,7 @@
 #include "host.hpp"
 
 #include <winsock2.h>
+#include <iphlpapi.h>
 #include <windows.h>
 
 #include <cstdint>
@@ -67,5 +68,31 @@ raw_option system_reuse_address() { return {SOL_SOCKET, SO_REUSEADDR}; }
 // refuses a more specific bind of its port, SO_REUSEADDR or not (trio's
 // notes-to-self/how-does-windows-so-reuseaddr-work.py table).
 bool reuse_binds_beside_a_wildcard_listener() { return false; }
+
+// IPPROTO_TCP socket options: TCP_KEEPCNT from Windows 10 1703, TCP_KEEPIDLE
+// and TCP_KEEPINTVL from 1709 (wine 8 refuses all three, WSAENOPROTOOPT);
+// SIO_KEEPALIVE_VALS everywhere. No TCP_USER_TIMEOUT, no SO_REUSEPORT.
+// IP_UNICAST_IF and IPV6_UNICAST_IF (wine 8 refuses the IPv6 one, WSAEINVAL).
+option_support system_options() {
+    const bool wine = running_under_wine();
+    return {true, !wine, false, false, true, !wine};
+}
+
+bool device_binding_reads_back() { return true; }
+
+// Windows names its loopback "loopback_<index>" (if_indextoname, netioapi.h);
+// its index is what GetBestInterface gives for 127.0.0.1.
+std::string loopback_interface_name() {
+    DWORD index = 0;
+    char name[IF_MAX_STRING_SIZE + 1] = {};
+    if (::GetBestInterface(::htonl(INADDR_LOOPBACK), &index) != NO_ERROR || ::if_indextoname(index, name) == nullptr) {
+        return {};
+    }
+    return name;
+}
+
+private_network::private_network() : why_("Windows has no network namespaces") {}
+private_network::~private_network() = default;
+bool private_network::silence_loopback() { return false; }
 
 }  // namespace testsupport
