@@ -22,6 +22,11 @@ bool inheritable(portsock::native_handle_type handle) {
     return flags >= 0 && (flags & FD_CLOEXEC) == 0;
 }
 
+// Children inherit descriptors; unrelated processes pass them by SCM_RIGHTS.
+bool has_share() { return false; }
+
+std::uint32_t current_process_id() { return static_cast<std::uint32_t>(::getpid()); }
+
 bool calls_can_be_interrupted() { return true; }
 
 bool truncation_reports_the_count() { return true; }
