@@ -6,6 +6,7 @@
 #include "net.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -169,14 +170,14 @@ struct child_outcome {
     std::string output;
 };
 
-// Starts the inherit_child program with `s`'s handle number, then closes
-// this process's copy of the socket: the child holds the only other one, if
-// it inherited it. Waits for the child to exit.
+// Starts tests/support/descriptor_child.cpp to take `s` by inheritance, with
+// `s`'s handle number, then closes this process's copy of the socket: the
+// child holds the only other one, if it inherited it. Waits for its exit.
 child_outcome hand_to_child(ps::socket& s) {
     std::error_code ec;
     testsupport::child_process child =
-        testsupport::child_process::start({PORTSOCK_INHERIT_CHILD, std::to_string(s.fileno())}, ec);
-    EXPECT_OK(ec) << " starting " << PORTSOCK_INHERIT_CHILD;
+        testsupport::child_process::start({PORTSOCK_DESCRIPTOR_CHILD, "inherit", std::to_string(s.fileno())}, ec);
+    EXPECT_OK(ec) << " starting " << PORTSOCK_DESCRIPTOR_CHILD;
     s.close();
     child.close_stdin();
     child_outcome outcome;
@@ -185,9 +186,23 @@ child_outcome hand_to_child(ps::socket& s) {
     return outcome;
 }
 
+std::string hex(const std::string& data) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (const char c : data) {
+        out += digits[static_cast<unsigned char>(c) >> 4];
+        out += digits[static_cast<unsigned char>(c) & 15];
+    }
+    return out;
+}
+
 }  // namespace
 
 TEST(Descriptors, AChildProcessInheritsASocketMarkedInheritable) {
+    if (!testsupport::children_use_inherited_sockets()) {
+        GTEST_SKIP() << "wine hands an inherited socket handle to the child, but its Winsock calls it no "
+                        "socket there";
+    }
     auto [mine, peer] = testsupport::tcp_pair();
     std::error_code ec;
     peer.settimeout(30.0, ec);  // a child that never sends fails the test, not hangs it
@@ -209,4 +224,27 @@ TEST(Descriptors, AChildProcessDoesNotInheritASocketByDefault) {
     // No process holds the socket now that this one closed its copy: the
     // peer reads end-of-stream, and nothing before it.
     EXPECT_EQ(testsupport::read_all(peer), "");
+}
+
+TEST(Descriptors, AChildProcessTakesASocketSharedWithIt) {
+    // Python's testShare: share with another process's id, which makes its
+    // socket by fromshare.
+    if (!testsupport::has_share()) {
+        GTEST_SKIP() << "this system hands sockets to a process by inheritance, not by id (no share)";
+    }
+    auto [mine, peer] = testsupport::tcp_pair();
+    std::error_code ec;
+    peer.settimeout(30.0, ec);
+    testsupport::child_process child =
+        testsupport::child_process::start({PORTSOCK_DESCRIPTOR_CHILD, "fromshare"}, ec);
+    ASSERT_OK(ec) << " starting " << PORTSOCK_DESCRIPTOR_CHILD;
+    const std::optional<std::string> pid = child.read_line(30s);
+    ASSERT_TRUE(pid) << "the child said no process id: " << child.err();
+    const std::string data = mine.share(static_cast<std::uint32_t>(std::stoul(*pid)), ec);
+    ASSERT_OK(ec);
+    mine.close();  // as Python says: safe once shared, the system holds the child's copy
+    EXPECT_TRUE(child.write_stdin(hex(data) + "\n"));
+    child.close_stdin();
+    EXPECT_EQ(child.wait(30s), 0) << child.out() << child.err();
+    EXPECT_EQ(testsupport::read_all(peer), "shared\n");
 }

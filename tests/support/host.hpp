@@ -26,6 +26,11 @@ bool has_share();
 /// This process's id, as socket::share takes it.
 std::uint32_t current_process_id();
 
+/// True where a child process can use a socket handle it inherited. Wine
+/// (8.0) hands the handle over, valid in the child, but its Winsock refuses
+/// it there (WSAENOTSOCK); a handle shared by WSADuplicateSocketW works.
+bool children_use_inherited_sockets();
+
 /// True where a signal can interrupt a blocking call (POSIX: EINTR, which
 /// portsock retries); Winsock calls are never interrupted.
 bool calls_can_be_interrupted();

@@ -22,6 +22,8 @@ bool has_share() { return true; }
 
 std::uint32_t current_process_id() { return ::GetCurrentProcessId(); }
 
+bool children_use_inherited_sockets() { return !running_under_wine(); }
+
 bool calls_can_be_interrupted() { return false; }
 
 bool truncation_reports_the_count() { return false; }
