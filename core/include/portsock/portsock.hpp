@@ -12,5 +12,6 @@
 #include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
+#include <portsock/socketstream.hpp>
 #include <portsock/types.hpp>
 #include <portsock/version.hpp>

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,34 @@ struct recvfrom_data {
     /// The sender.
     endpoint address;
 };
+
+#if PORTSOCK_HAS_EXCEPTIONS
+/// What the throwing forms of `recvfrom_into`, `recvfrom`, `recv_into` and
+/// `recv` throw when a datagram (or seqpacket message) was longer than the
+/// buffer: `std::errc::message_size`, on every backend (Windows' WSAEMSGSIZE;
+/// Python on Linux truncates silently). The rest of the datagram is gone, but
+/// what arrived is kept: `transferred()` bytes (the buffer's size), left in
+/// the caller's buffer by the `_into` forms and held in `data()` for `recv`
+/// and `recvfrom` (empty for the `_into` forms); `sender()` is who sent it
+/// (for `recv` forms the connected peer, or empty when not connected).
+/// The `std::error_code` forms report the same with their usual result.
+class PORTSOCK_EXCEPTION_API truncated_error : public socket_error {
+public:
+    truncated_error(std::error_code ec, const std::string& what, std::size_t transferred,
+                    const endpoint& sender, std::string data = {})
+        : socket_error(ec, what, transferred),
+          sender_(sender),
+          data_(std::make_shared<const std::string>(std::move(data))) {}
+    /// The datagram's sender.
+    const endpoint& sender() const noexcept { return sender_; }
+    /// The datagram's first `transferred()` bytes (`recv`, `recvfrom`).
+    const std::string& data() const noexcept { return *data_; }
+
+private:
+    endpoint sender_;
+    std::shared_ptr<const std::string> data_;  // shared: copying an exception must not throw
+};
+#endif
 
 namespace detail {
 template <class T>
@@ -254,7 +283,8 @@ public:
 #if PORTSOCK_HAS_EXCEPTIONS
     // Throwing forms ----------------------------------------------------------
     /// Throwing forms of the calls above: the same behaviour; a failure throws
-    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint.
+    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint;
+    /// the receives throw `truncated_error` for a datagram longer than the buffer.
     void bind(const endpoint& address);
     void bind(std::string_view host, int port);
     void listen(int backlog = default_backlog);
