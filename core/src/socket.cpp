@@ -236,6 +236,30 @@ bool socket::get_inheritable(std::error_code& ec) const noexcept {
     return on;
 }
 
+std::string socket::share(std::uint32_t process_id, std::error_code& ec) const {
+    std::string data;
+    ec = is_open() ? sys::share(handle_, process_id, data) : make_error_code(error::not_open);
+    if (ec) data.clear();
+    return data;
+}
+
+socket socket::fromshare(std::string_view data, std::error_code& ec) noexcept {
+    portsock::family f{};
+    portsock::type t{};
+    int proto = 0;
+    const native_handle_type h = sys::fromshare(data, f, t, proto, ec);
+    if (ec) return {};
+    // As a new socket: the default timeout mode, whatever mode it was shared in.
+    const std::int64_t ns = enter_default_mode(h, false, ec);
+    if (ec) {
+        (void)sys::close(h);
+        return {};
+    }
+    socket s = adopt(h, f, t, proto);
+    s.timeout_ns_ = ns;
+    return s;
+}
+
 native_handle_type socket::release() noexcept {
     timeout_ns_ = -1;
     return std::exchange(handle_, invalid_native_handle);

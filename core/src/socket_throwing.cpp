@@ -251,6 +251,16 @@ bool socket::get_inheritable() const {
                     [&](std::error_code ec) { fail(ec, "get_inheritable"); });
 }
 
+std::string socket::share(std::uint32_t process_id) const {
+    return or_throw([&](std::error_code& ec) { return share(process_id, ec); },
+                    [&](std::error_code ec) { fail(ec, ("share for process " + std::to_string(process_id)).c_str()); });
+}
+
+socket socket::fromshare(std::string_view data) {
+    return or_throw([&](std::error_code& ec) { return fromshare(data, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "fromshare of " + std::to_string(data.size()) + " bytes"); });
+}
+
 void setdefaulttimeout(std::optional<double> seconds) {
     or_throw([&](std::error_code& ec) { setdefaulttimeout(seconds, ec); },
              [&](std::error_code ec) { throw_error(ec, "setdefaulttimeout"); });

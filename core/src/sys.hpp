@@ -46,7 +46,7 @@
 //     getnameinfo, gethostbyaddr, getservbyname, getservbyport, gethostname,
 //     if_indextoname, if_nameindex: their results, the buffers of the
 //     reentrant netdb calls, and on Windows the UTF-16 names; never
-//     if_nametoindex), poller_open (the poller's state) and
+//     if_nametoindex), share (its bytes), poller_open (the poller's state) and
 //     poller_add where the poller keeps a table of its sockets (poll,
 //     kqueue, select, AFD: epoll does not). Nothing else: no data call, no wait,
 //     no poller_wait, poller_modify or poller_remove.
@@ -103,6 +103,14 @@ std::error_code get_inheritable(handle h, bool& on) noexcept;
 /// (0 where the system does not tell). Fails for a handle that is no socket,
 /// or of a family or type portsock has no name for.
 std::error_code describe(handle h, family& f, type& t, int& proto) noexcept;
+/// Windows' share / fromshare: `share` sets `out` to the bytes (a
+/// WSAPROTOCOL_INFOW from WSADuplicateSocketW) with which process
+/// `process_id` makes its own handle; `fromshare` makes that handle (not
+/// inheritable) and says what it is. Data of the wrong size is
+/// error::bad_share_data; a family or type portsock has no name for,
+/// std::errc::address_family_not_supported. POSIX: error::not_supported.
+std::error_code share(handle h, std::uint32_t process_id, std::string& out);
+handle fromshare(std::string_view data, family& f, type& t, int& proto, std::error_code& ec) noexcept;
 
 // Connections ---------------------------------------------------------------
 

@@ -153,6 +153,16 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
     return {};
 }
 
+// No POSIX call hands a socket to a process by its id: children inherit
+// descriptors (set_inheritable), and unrelated processes pass them over a
+// Unix socket (SCM_RIGHTS).
+std::error_code share(handle, std::uint32_t, std::string&) { return error::not_supported; }
+
+handle fromshare(std::string_view, family&, type&, int&, std::error_code& ec) noexcept {
+    ec = error::not_supported;
+    return invalid_native_handle;
+}
+
 // Connections ---------------------------------------------------------------
 
 handle accept(handle h, endpoint& peer, bool listener_nonblocking, std::error_code& ec) noexcept {

@@ -14,6 +14,7 @@
 #include <ws2tcpip.h>
 
 #include <climits>
+#include <cstring>
 
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
@@ -106,12 +107,11 @@ std::error_code set_nonblocking(handle h, bool on) noexcept {
     return {};
 }
 
-handle dup(handle h, std::error_code& ec) noexcept {
-    WSAPROTOCOL_INFOW info{};
-    if (::WSADuplicateSocketW(native(h), ::GetCurrentProcessId(), &info) == SOCKET_ERROR) {
-        ec = last_error();
-        return invalid_native_handle;
-    }
+namespace {
+
+// The socket that WSADuplicateSocketW described for this process, as
+// Python's dup and fromshare make it: overlapped, not inheritable.
+handle from_protocol_info(WSAPROTOCOL_INFOW& info, std::error_code& ec) noexcept {
     const SOCKET s = ::WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
                                   WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET) {
@@ -120,6 +120,17 @@ handle dup(handle h, std::error_code& ec) noexcept {
     }
     ec.clear();
     return static_cast<handle>(s);
+}
+
+}  // namespace
+
+handle dup(handle h, std::error_code& ec) noexcept {
+    WSAPROTOCOL_INFOW info{};
+    if (::WSADuplicateSocketW(native(h), ::GetCurrentProcessId(), &info) == SOCKET_ERROR) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    return from_protocol_info(info, ec);
 }
 
 std::error_code set_inheritable(handle h, bool on) noexcept {
@@ -151,6 +162,31 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
     }
     proto = info.iProtocol;
     return {};
+}
+
+std::error_code share(handle h, std::uint32_t process_id, std::string& out) {
+    WSAPROTOCOL_INFOW info{};
+    if (::WSADuplicateSocketW(native(h), process_id, &info) == SOCKET_ERROR) return last_error();
+    out.assign(reinterpret_cast<const char*>(&info), sizeof info);
+    return {};
+}
+
+handle fromshare(std::string_view data, family& f, type& t, int& proto, std::error_code& ec) noexcept {
+    WSAPROTOCOL_INFOW info{};
+    if (data.size() != sizeof info) {
+        ec = error::bad_share_data;
+        return invalid_native_handle;
+    }
+    ec = ensure_started();
+    if (ec) return invalid_native_handle;
+    std::memcpy(&info, data.data(), sizeof info);
+    f = from_native_family(info.iAddressFamily);
+    if (f == family::unspec || !from_native_type(info.iSocketType, t)) {
+        ec = std::make_error_code(std::errc::address_family_not_supported);
+        return invalid_native_handle;
+    }
+    proto = info.iProtocol;
+    return from_protocol_info(info, ec);
 }
 
 // Connections ---------------------------------------------------------------

@@ -6,6 +6,7 @@
 #include <portsock/types.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,18 @@ bool running_under_wine();
 /// True when a process started now would inherit the handle (POSIX: no
 /// FD_CLOEXEC; Windows: HANDLE_FLAG_INHERIT set).
 bool inheritable(portsock::native_handle_type handle);
+
+/// True where the system hands a socket to a process by its id (Windows'
+/// WSADuplicateSocketW: socket::share / fromshare); POSIX has no such call.
+bool has_share();
+
+/// This process's id, as socket::share takes it.
+std::uint32_t current_process_id();
+
+/// True where a child process can use a socket handle it inherited. Wine
+/// (8.0) hands the handle over, valid in the child, but its Winsock refuses
+/// it there (WSAENOTSOCK); a handle shared by WSADuplicateSocketW works.
+bool children_use_inherited_sockets();
 
 /// True where a signal can interrupt a blocking call (POSIX: EINTR, which
 /// portsock retries); Winsock calls are never interrupted.

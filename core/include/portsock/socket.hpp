@@ -139,6 +139,21 @@ public:
     /// unless asked.
     void set_inheritable(bool inheritable, std::error_code& ec) noexcept;
     bool get_inheritable(std::error_code& ec) const noexcept;
+    /// Python's `share(process_id)`, a Windows call: the bytes (a
+    /// WSAPROTOCOL_INFOW) with which process `process_id` makes its own
+    /// socket for this connection by `fromshare`, once. Pass them over any
+    /// channel (a pipe, a socket). POSIX has no equivalent, and both calls
+    /// fail there with `error::not_supported`: a child process inherits a
+    /// socket marked `set_inheritable(true)` (pass it the `fileno()` and call
+    /// `from_handle` there), and `dup` copies one within a process; passing a
+    /// descriptor to an unrelated process over a Unix socket (SCM_RIGHTS) is
+    /// not offered yet.
+    std::string share(std::uint32_t process_id, std::error_code& ec) const;
+    /// Python's `socket.fromshare(data)`: the socket that `share` made for
+    /// this process, its family, type and protocol read from the data, in
+    /// the default timeout mode and not inheritable. Data of the wrong size
+    /// is `error::bad_share_data`.
+    static socket fromshare(std::string_view data, std::error_code& ec) noexcept;
 
     // Python's attributes ---------------------------------------------------
     /// The address family given when the socket was opened.
@@ -309,6 +324,9 @@ public:
     socket dup() const;
     void set_inheritable(bool inheritable);
     bool get_inheritable() const;
+    /// Throwing forms of `share` and `fromshare`.
+    std::string share(std::uint32_t process_id) const;
+    static socket fromshare(std::string_view data);
     void settimeout(std::optional<double> seconds);
     template <class Rep, class Period>
     void settimeout(std::chrono::duration<Rep, Period> timeout) {

@@ -26,6 +26,13 @@ bool inheritable(portsock::native_handle_type handle) {
     return flags >= 0 && (flags & FD_CLOEXEC) == 0;
 }
 
+// Children inherit descriptors; unrelated processes pass them by SCM_RIGHTS.
+bool has_share() { return false; }
+
+std::uint32_t current_process_id() { return static_cast<std::uint32_t>(::getpid()); }
+
+bool children_use_inherited_sockets() { return true; }
+
 bool calls_can_be_interrupted() { return true; }
 
 bool truncation_reports_the_count() { return true; }

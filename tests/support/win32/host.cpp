@@ -19,6 +19,12 @@ bool inheritable(portsock::native_handle_type handle) {
     return ::GetHandleInformation(reinterpret_cast<HANDLE>(handle), &flags) && (flags & HANDLE_FLAG_INHERIT) != 0;
 }
 
+bool has_share() { return true; }
+
+std::uint32_t current_process_id() { return ::GetCurrentProcessId(); }
+
+bool children_use_inherited_sockets() { return !running_under_wine(); }
+
 bool calls_can_be_interrupted() { return false; }
 
 bool truncation_reports_the_count() { return false; }
