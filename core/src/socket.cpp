@@ -181,17 +181,22 @@ void socket::open(portsock::family family, portsock::type type, int proto,
     }
     handle_ = h;
     timeout_ns_ = ns;
-    family_ = family;
-    type_ = type;
+    // other_family(AF_INET's number) is family::inet: one name per family.
+    family_ = is_other(family) ? sys::from_native_family(sys::native_family(family)) : family;
+    type_ = is_other(type) ? sys::from_native_type(sys::native_type(type)) : type;
     proto_ = proto;
 }
+
+int system_number(portsock::family family) noexcept { return sys::native_family(family); }
+
+int system_number(portsock::type type) noexcept { return sys::native_type(type); }
 
 socket socket::adopt(native_handle_type handle, portsock::family family, portsock::type type,
                      int proto) noexcept {
     socket s;
     s.handle_ = handle;
-    s.family_ = family;
-    s.type_ = type;
+    s.family_ = is_other(family) ? sys::from_native_family(sys::native_family(family)) : family;
+    s.type_ = is_other(type) ? sys::from_native_type(sys::native_type(type)) : type;
     s.proto_ = proto;
     return s;
 }

@@ -84,6 +84,20 @@ namespace portsock::sys {
 
 using handle = native_handle_type;
 
+// Numbers ---------------------------------------------------------------------
+
+/// The system's numbers for families and types (`other_family(n)` is `n`),
+/// and back: a number portsock has no name for becomes `other_family(n)` /
+/// `other_type(n)`, or `unspec` / `type{}` outside 1-127 (platform/common).
+int native_family(family f) noexcept;
+int native_type(type t) noexcept;
+family from_native_family(int f) noexcept;
+type from_native_type(int t) noexcept;
+
+/// `endpoint::from_sockaddr` and `endpoint::to_sockaddr` (platform/common).
+endpoint from_sockaddr(const void* address, std::size_t size, std::error_code& ec) noexcept;
+std::size_t to_sockaddr(const endpoint& e, void* out, std::size_t capacity, std::error_code& ec) noexcept;
+
 // Opening and closing -----------------------------------------------------------
 
 /// A new socket, close-on-exec and (where the system needs it per socket)
@@ -100,8 +114,9 @@ handle dup(handle h, std::error_code& ec) noexcept;
 std::error_code set_inheritable(handle h, bool on) noexcept;
 std::error_code get_inheritable(handle h, bool& on) noexcept;
 /// What the system says a socket handle is: its family, type and protocol
-/// (0 where the system does not tell). Fails for a handle that is no socket,
-/// or of a family or type portsock has no name for.
+/// (0 where the system does not tell); a family or type portsock has no
+/// name for as `other_family` / `other_type`. Fails for a handle that is no
+/// socket.
 std::error_code describe(handle h, family& f, type& t, int& proto) noexcept;
 /// Windows' share / fromshare: `share` sets `out` to the bytes (a
 /// WSAPROTOCOL_INFOW from WSADuplicateSocketW) with which process

@@ -70,17 +70,6 @@ inline int native_ni_flags(ni flags) noexcept {
     return out;
 }
 
-/// portsock's socket type for a native one; false for a type it lacks.
-inline bool from_native_type(int native, type& out) noexcept {
-    for (type t : {type::stream, type::dgram, type::raw, type::seqpacket}) {
-        if (native_type(t) == native) {
-            out = t;
-            return true;
-        }
-    }
-    return false;
-}
-
 /// Where a typed option lives: its level and name.
 struct option_place {
     int level;

@@ -142,7 +142,8 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
     socklen_t a_size = sizeof a;
     if (::getsockname(h, reinterpret_cast<sockaddr*>(&a), &a_size) < 0) return last_error();
     f = from_native_family(a.ss_family);
-    if (f == family::unspec || !from_native_type(native_t, t)) {
+    t = from_native_type(native_t);
+    if (f == family::unspec || t == type{}) {
         return std::make_error_code(std::errc::address_family_not_supported);
     }
     proto = 0;

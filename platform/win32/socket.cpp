@@ -157,7 +157,8 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
         return last_error();
     }
     f = from_native_family(info.iAddressFamily);
-    if (f == family::unspec || !from_native_type(info.iSocketType, t)) {
+    t = from_native_type(info.iSocketType);
+    if (f == family::unspec || t == type{}) {
         return std::make_error_code(std::errc::address_family_not_supported);
     }
     proto = info.iProtocol;

@@ -6,6 +6,7 @@
 // same thing on every platform. Python's spelling is given beside each one.
 #pragma once
 
+#include <portsock/export.hpp>
 #include <portsock/native.hpp>
 
 #include <chrono>
@@ -20,6 +21,7 @@ enum class family : std::uint8_t {
     inet = 1,    ///< AF_INET: IPv4
     inet6 = 2,   ///< AF_INET6: IPv6
     local = 3,   ///< AF_UNIX (also called AF_LOCAL): Unix-domain sockets
+    // 0x81-0xff: a family portsock has no name for; see `other_family`.
 };
 
 /// Socket type (Python: `SOCK_*`).
@@ -28,7 +30,35 @@ enum class type : std::uint8_t {
     dgram = 2,      ///< SOCK_DGRAM: datagrams (UDP)
     raw = 3,        ///< SOCK_RAW: raw network protocol access
     seqpacket = 4,  ///< SOCK_SEQPACKET: reliable, ordered datagrams
+    // 0x81-0xff: a type portsock has no name for; see `other_type`.
 };
+
+/// The escape hatch for what portsock has no name for (Python passes plain
+/// numbers: `socket.socket(16, SOCK_RAW, 0)`): the family the system numbers
+/// `system_number` (1-127), for Linux's netlink (16), AF_PACKET (17), AF_CAN
+/// (29) and the like. Sockets, endpoints and the poller take it as any family:
+/// `socket s{other_family(16), type::raw, 0}`. A number the system gives to
+/// `inet`, `inet6` or `local` is read back as that name (`socket::family()`);
+/// a number outside 1-127 gives `family::unspec`, which `open` refuses. The
+/// numbers are the system's own, so code that uses them is not portable.
+constexpr family other_family(int system_number) noexcept {
+    return system_number > 0 && system_number < 0x80 ? static_cast<family>(0x80 | system_number)
+                                                     : family::unspec;
+}
+/// The same for a socket type (SOCK_RDM is 4 on Linux, SOCK_PACKET 10).
+/// Out of range: `type{}`, which `open` refuses.
+constexpr type other_type(int system_number) noexcept {
+    return system_number > 0 && system_number < 0x80 ? static_cast<type>(0x80 | system_number) : type{};
+}
+/// True for a family made by `other_family` (one portsock has no name for).
+constexpr bool is_other(family f) noexcept { return (static_cast<unsigned>(f) & 0x80) != 0; }
+/// True for a type made by `other_type`.
+constexpr bool is_other(type t) noexcept { return (static_cast<unsigned>(t) & 0x80) != 0; }
+/// The system's number for a family (AF_INET's on this system for
+/// `family::inet`; 16 for `other_family(16)`); 0 for `unspec`.
+PORTSOCK_API int system_number(family f) noexcept;
+/// The system's number for a socket type (SOCK_STREAM's for `type::stream`).
+PORTSOCK_API int system_number(type t) noexcept;
 
 /// Well-known protocol numbers (IANA numbers, the same on every system).
 /// A protocol of 0 lets the system choose the default for the family and type.
