@@ -453,3 +453,43 @@ TEST(Names, ThrowingResolverFailuresAreGaierrors) {
     EXPECT_FALSE(ps::getfqdn().empty());
 }
 #endif
+
+TEST(Names, GethostbynameGivesIpv4TextAsPython) {
+    std::error_code ec;
+    EXPECT_EQ(ps::gethostbyname("127.0.0.1", ec), "127.0.0.1");
+    EXPECT_OK(ec);
+    EXPECT_EQ(ps::gethostbyname("", ec), "0.0.0.0") << "Python's '' is the any address";
+    EXPECT_OK(ec);
+    EXPECT_EQ(ps::gethostbyname("<broadcast>", ec), "255.255.255.255");
+    EXPECT_OK(ec);
+    const std::string local = ps::gethostbyname("localhost", ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(local.rfind("127.", 0), 0u) << local;
+    EXPECT_TRUE(ps::gethostbyname("::1", ec).empty()) << "IPv4 only, as Python's";
+    EXPECT_TRUE(ec);
+    EXPECT_TRUE(ps::gethostbyname("name.invalid", ec).empty());
+    EXPECT_EQ(ec.category(), ps::resolve_category()) << ec.message();
+    (void)ps::gethostbyname(std::string_view("a\0b", 3), ec);
+    EXPECT_EQ(ec, ps::error::embedded_nul);
+}
+
+TEST(Names, GethostbynameExListsEveryIpv4Address) {
+    std::error_code ec;
+    const ps::host_entry entry = ps::gethostbyname_ex("127.0.0.1", ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(entry.hostname, "127.0.0.1");
+    EXPECT_TRUE(entry.aliases.empty());
+    EXPECT_EQ(entry.addresses, std::vector<std::string>{"127.0.0.1"});
+    const ps::host_entry local = ps::gethostbyname_ex("localhost", ec);
+    EXPECT_OK(ec);
+    ASSERT_FALSE(local.addresses.empty());
+    for (const std::string& a : local.addresses) EXPECT_EQ(a.rfind("127.", 0), 0u) << a;
+#if PORTSOCK_HAS_EXCEPTIONS
+    try {
+        (void)ps::gethostbyname("name.invalid");
+        FAIL() << "resolved name.invalid";
+    } catch (const ps::gaierror& e) {
+        EXPECT_NE(std::string(e.what()).find("gethostbyname('name.invalid')"), std::string::npos) << e.what();
+    }
+#endif
+}

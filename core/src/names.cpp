@@ -1,6 +1,7 @@
 // Python's name-service, interface and address-text functions (names.hpp):
 // the input checks and Python's algorithms here, the system's databases in
 // the backend (sys.hpp), address text in ip_text.cpp.
+#include <algorithm>
 #include <portsock/names.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
@@ -101,6 +102,36 @@ host_entry gethostbyaddr(std::string_view ip_address, std::error_code& ec) {
     entry.aliases = std::move(names.aliases);
     for (const endpoint& each : names.addresses) entry.addresses.push_back(address_text(each));
     return entry;
+}
+
+// Python's gethostbyname and gethostbyname_ex, over getaddrinfo (IPv4 only,
+// as theirs): "" is the any address, as Python's setipaddr has it.
+host_entry gethostbyname_ex(std::string_view hostname, std::error_code& ec) {
+    ec.clear();
+    host_entry entry;
+    if (hostname.empty()) {
+        entry.hostname = "0.0.0.0";
+        entry.addresses.push_back(entry.hostname);
+        return entry;
+    }
+    const std::vector<address_info> found =
+        getaddrinfo(hostname, 0, portsock::family::inet, portsock::type::stream, 0, ai::canonname, ec);
+    if (ec) return {};
+    entry.hostname = found.empty() || found.front().canonname.empty() ? std::string(hostname)
+                                                                      : found.front().canonname;
+    for (const address_info& each : found) {
+        std::string text = address_text(each.address);
+        if (std::find(entry.addresses.begin(), entry.addresses.end(), text) == entry.addresses.end()) {
+            entry.addresses.push_back(std::move(text));
+        }
+    }
+    if (entry.addresses.empty()) ec = resolve_error::host_not_found;
+    return entry;
+}
+
+std::string gethostbyname(std::string_view hostname, std::error_code& ec) {
+    host_entry entry = gethostbyname_ex(hostname, ec);
+    return ec ? std::string() : std::move(entry.addresses.front());
 }
 
 // Python's getfqdn, step for step (Lib/socket.py).
@@ -255,6 +286,16 @@ name_info getnameinfo(const endpoint& address, ni flags) {
 host_entry gethostbyaddr(std::string_view ip_address) {
     return or_throw([&](std::error_code& ec) { return gethostbyaddr(ip_address, ec); },
                     [&](std::error_code ec) { fail(ec, "gethostbyaddr(" + quoted(ip_address) + ')'); });
+}
+
+host_entry gethostbyname_ex(std::string_view hostname) {
+    return or_throw([&](std::error_code& ec) { return gethostbyname_ex(hostname, ec); },
+                    [&](std::error_code ec) { fail(ec, "gethostbyname_ex(" + quoted(hostname) + ')'); });
+}
+
+std::string gethostbyname(std::string_view hostname) {
+    return or_throw([&](std::error_code& ec) { return gethostbyname(hostname, ec); },
+                    [&](std::error_code ec) { fail(ec, "gethostbyname(" + quoted(hostname) + ')'); });
 }
 
 std::string getfqdn(std::string_view name) {

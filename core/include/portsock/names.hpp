@@ -77,6 +77,18 @@ PORTSOCK_API name_info getnameinfo(const endpoint& address, ni flags, std::error
 /// come from the system's getnameinfo and `aliases` is always empty.
 PORTSOCK_API host_entry gethostbyaddr(std::string_view ip_address, std::error_code& ec);
 
+/// Python's `socket.gethostbyname(hostname)`: the first IPv4 address of a
+/// host, as text (`"127.0.0.1"`); `""` is `"0.0.0.0"` and `"<broadcast>"`
+/// `"255.255.255.255"`, as in Python. IPv4 only, as Python's: an IPv6
+/// address, or a host with no IPv4 address, fails (`resolve_error` codes, as
+/// `getaddrinfo`). New code: `getaddrinfo`, which knows IPv6.
+PORTSOCK_API std::string gethostbyname(std::string_view hostname, std::error_code& ec);
+
+/// Python's `socket.gethostbyname_ex(hostname)`: the host's canonical name
+/// and every IPv4 address (`aliases` stays empty: the system's getaddrinfo,
+/// asked here on every system, gives none).
+PORTSOCK_API host_entry gethostbyname_ex(std::string_view hostname, std::error_code& ec);
+
 /// A fully qualified domain name for `name` (Python: `socket.getfqdn(name)`,
 /// with its algorithm): leading and trailing white space is removed; `""`,
 /// `"0.0.0.0"` and `"::"` mean this machine (`gethostname()`); then the first
@@ -138,6 +150,8 @@ PORTSOCK_API std::string inet_ntop(portsock::family family, std::string_view pac
 /// anything else, with a message such as `gethostbyaddr('192.0.2.1'): ...`.
 PORTSOCK_API name_info getnameinfo(const endpoint& address, ni flags = ni::none);
 PORTSOCK_API host_entry gethostbyaddr(std::string_view ip_address);
+PORTSOCK_API std::string gethostbyname(std::string_view hostname);
+PORTSOCK_API host_entry gethostbyname_ex(std::string_view hostname);
 PORTSOCK_API std::string getfqdn(std::string_view name = "");
 PORTSOCK_API std::uint16_t getservbyname(std::string_view name, std::string_view proto = "");
 PORTSOCK_API std::string getservbyport(int port, std::string_view proto = "");
