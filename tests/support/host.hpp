@@ -6,6 +6,7 @@
 #include <portsock/types.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -83,5 +84,25 @@ raw_option system_reuse_address();
 /// exact address then. Linux refuses while the listener listens; Windows
 /// refuses when the listener set SO_EXCLUSIVEADDRUSE.
 bool reuse_binds_beside_a_wildcard_listener();
+
+/// The loopback interface, for the multicast tests: its index (0 if none
+/// is found) and its name (empty where the tests do not look one up: Windows).
+struct loopback_interface {
+    std::uint32_t index = 0;
+    std::string name;
+};
+loopback_interface loopback();
+
+/// An interface that delivers IPv6 multicast to this host's own receivers,
+/// and a unicast address of it, for the Multicast6 tests; `why` says why
+/// there is none. Linux's lo does not, even with the MULTICAST flag set, so
+/// tests/posix/multicast_netns.sh makes a veth pair in a private network
+/// namespace and names it in PORTSOCK_TEST_MULTICAST6 ("<name> <address>").
+struct multicast6_interface {
+    std::string name;
+    std::string address;
+    std::string why;
+};
+multicast6_interface ipv6_multicast_interface();
 
 }  // namespace testsupport

@@ -50,6 +50,7 @@ enum class error {
     empty_endpoint,       ///< an endpoint that holds no address
     no_address,           ///< resolution produced no usable address
     not_supported,        ///< a flag or option this system does not have
+    not_multicast,        ///< a group address that is no multicast address (join_group)
 };
 
 /// Name resolution failures (Python's `socket.gaierror`; C's `EAI_*`).

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -82,6 +83,35 @@ std::string some_interface_name() {
         ::if_freenameindex(list);
     }
     return name;
+}
+
+loopback_interface loopback() {
+    loopback_interface out;
+    ifaddrs* list = nullptr;
+    if (::getifaddrs(&list) != 0) return out;
+    for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+        if ((i->ifa_flags & IFF_LOOPBACK) == 0 || (i->ifa_flags & IFF_UP) == 0) continue;
+        out.name = i->ifa_name;
+        out.index = ::if_nametoindex(i->ifa_name);
+        break;
+    }
+    ::freeifaddrs(list);
+    return out;
+}
+
+multicast6_interface ipv6_multicast_interface() {
+    multicast6_interface out;
+    const char* given = std::getenv("PORTSOCK_TEST_MULTICAST6");
+    const std::string text = given != nullptr ? given : "";
+    const std::size_t space = text.find(' ');
+    if (space == std::string::npos) {
+        out.why = "no interface here is known to deliver IPv6 multicast (Linux's lo does not, even with the "
+                  "MULTICAST flag): the multicast_test.namespace test runs these over a veth pair";
+        return out;
+    }
+    out.name = text.substr(0, space);
+    out.address = text.substr(space + 1);
+    return out;
 }
 
 std::vector<portsock::native_handle_type> open_handles() {

@@ -27,6 +27,22 @@ bool recvfrom_reports_whole_length() { return false; }
 
 std::string some_interface_name() { return {}; }
 
+loopback_interface loopback() {
+    // Windows numbers its Loopback Pseudo-Interface 1; wine hands the index
+    // to the host, whose lo is 1 too on Linux.
+    loopback_interface out;
+    out.index = 1;
+    return out;
+}
+
+multicast6_interface ipv6_multicast_interface() {
+    multicast6_interface out;
+    out.why = running_under_wine()
+                  ? "wine sends over the host's interfaces, and Linux's lo does not deliver IPv6 multicast"
+                  : "IPv6 multicast over Windows' loopback pseudo-interface has not been tried (no Windows host here)";
+    return out;
+}
+
 portsock::msg system_msg_flags() {
     using portsock::msg;
     return msg::peek | msg::oob | msg::waitall | msg::dontroute;  // Winsock has no MSG_DONTWAIT or MSG_EOR
