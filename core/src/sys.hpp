@@ -178,9 +178,9 @@ void poller_wake(poller_state* p) noexcept;
 
 // Multicast (platform/common/multicast.cpp) -----------------------------------
 
-/// Joins (`join`) or leaves `group` on a socket of family `f`. The core has
-/// checked the families and that `group` is a multicast address and
-/// `source` (null: any source) is not. The interface is `index` (0: any)
+/// Joins (`join`) or leaves `group` on a socket of family `f`, from
+/// `source` only when it is not null. The core has checked that the
+/// families match and `group` is a multicast address. The interface is `index` (0: any)
 /// or, for IPv4 with index 0, `address` when it is not null.
 std::error_code membership(handle h, family f, bool join, const endpoint& group, const endpoint* source,
                            std::uint32_t index, const endpoint* address) noexcept;

@@ -105,4 +105,18 @@ struct multicast6_interface {
 };
 multicast6_interface ipv6_multicast_interface();
 
+/// Whether this system takes the calls the multicast tests need beyond
+/// joining by address, asked with raw calls on a UDP socket: IP_MULTICAST_IF
+/// (`interface_option`) and RFC 3678's MCAST_JOIN_GROUP (`group_req`).
+/// qemu-user 7.2 refuses both (ENOPROTOOPT, where the same calls work on the
+/// host: IP_MULTICAST_IF's emulation came with qemu 10, "linux-user:
+/// netlink: Add emulation of IP_MULTICAST_IF", Helge Deller, 2025); wine 8
+/// refuses MCAST_JOIN_GROUP. `why` says which is missing.
+struct multicast_calls {
+    bool interface_option = true;
+    bool group_req = true;
+    std::string why;
+};
+multicast_calls multicast_support();
+
 }  // namespace testsupport

@@ -114,6 +114,30 @@ multicast6_interface ipv6_multicast_interface() {
     return out;
 }
 
+multicast_calls multicast_support() {
+    multicast_calls out;
+    const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
+    if (s < 0) return out;
+    in_addr address{};
+    address.s_addr = htonl(INADDR_LOOPBACK);
+    out.interface_option =
+        ::setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof address) == 0 || errno != ENOPROTOOPT;
+    group_req request{};
+    request.gr_interface = loopback().index;
+    auto* group = reinterpret_cast<sockaddr_in*>(&request.gr_group);
+    group->sin_family = AF_INET;
+    group->sin_addr.s_addr = htonl(0xefff4dfe);  // 239.255.77.254
+    out.group_req = ::setsockopt(s, IPPROTO_IP, MCAST_JOIN_GROUP, &request, sizeof request) == 0 || errno != ENOPROTOOPT;
+    ::close(s);
+    if (!out.interface_option || !out.group_req) {
+        out.why = std::string("this system refuses ") +
+                  (!out.interface_option ? "IP_MULTICAST_IF" : "") +
+                  (!out.interface_option && !out.group_req ? " and " : "") + (!out.group_req ? "MCAST_JOIN_GROUP" : "") +
+                  " with ENOPROTOOPT, as qemu-user 7.2 does (the same calls work on the host)";
+    }
+    return out;
+}
+
 std::vector<portsock::native_handle_type> open_handles() {
     std::vector<portsock::native_handle_type> out;
     // /proc/self/fd where there is one (less its own descriptor), else every

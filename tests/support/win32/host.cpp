@@ -43,6 +43,16 @@ multicast6_interface ipv6_multicast_interface() {
     return out;
 }
 
+multicast_calls multicast_support() {
+    multicast_calls out;
+    if (running_under_wine()) {
+        out.group_req = false;
+        out.why = "wine 8 joins IPv4 groups by interface address only: it refuses MCAST_JOIN_GROUP "
+                  "(no such option) and ip_mreq's index form (invalid argument)";
+    }
+    return out;
+}
+
 portsock::msg system_msg_flags() {
     using portsock::msg;
     return msg::peek | msg::oob | msg::waitall | msg::dontroute;  // Winsock has no MSG_DONTWAIT or MSG_EOR
