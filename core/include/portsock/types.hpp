@@ -148,7 +148,9 @@ inline constexpr socket_option<std::error_code, option_id::error> error{};
 /// multicast datagram may cross, 0-255 (default 1: the local network only).
 inline constexpr socket_option<int, option_id::multicast_ttl> multicast_ttl{};
 /// IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP: whether this host's own
-/// receivers get the multicast datagrams it sends (default true).
+/// receivers get the multicast datagrams it sends (default true). POSIX
+/// reads it on the sending socket, Windows on the receiving one ("IPPROTO_IP
+/// socket options", learn.microsoft.com): leave it on both to be portable.
 inline constexpr socket_option<bool, option_id::multicast_loop> multicast_loop{};
 /// IP_MULTICAST_IF / IPV6_MULTICAST_IF: the interface multicast datagrams
 /// leave by (default: the system's choice). See `interface_spec` for which
