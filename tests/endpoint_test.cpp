@@ -1,8 +1,8 @@
 // endpoint: parsing from text and from (host, port), RFC 5952 formatting,
 // Python's repr, comparison, hashing, and every malformed input.
+#include <portsock/portsock.hpp>
 #include <portsock/resolve.hpp>
 
-#include "host.hpp"
 #include "net.hpp"
 
 #include <set>
@@ -102,11 +102,13 @@ TEST(Endpoint, AnInterfaceNameIsAZoneOnlyForALinkLocalAddress) {
     // As glibc's getaddrinfo and Python have it: a name (lo, eth0) names a
     // link, so only link-local unicast and node- or link-local multicast
     // take one; a decimal scope id is taken on any address.
-    const std::string name = testsupport::some_interface_name();
-    if (name.empty()) GTEST_SKIP() << "no interface name looked up on this system (Windows: not by this test)";
     std::error_code ec;
-    EXPECT_NE(ps::endpoint::parse("fe80::1%" + name, 1, ec).scope_id(), 0u) << ec.message();
-    EXPECT_NE(ps::endpoint::parse("ff02::1%" + name, 1, ec).scope_id(), 0u) << ec.message();
+    const auto interfaces = ps::if_nameindex(ec);
+    ASSERT_OK(ec);
+    ASSERT_FALSE(interfaces.empty()) << "no network interface at all, not even a loopback";
+    const auto& [index, name] = interfaces.front();
+    EXPECT_EQ(ps::endpoint::parse("fe80::1%" + name, 1, ec).scope_id(), index) << name << ": " << ec.message();
+    EXPECT_EQ(ps::endpoint::parse("ff02::1%" + name, 1, ec).scope_id(), index) << name << ": " << ec.message();
     EXPECT_TRUE(ps::endpoint::parse("::1%" + name, 1, ec).empty());
     EXPECT_EQ(ec, ps::error::bad_address);
     EXPECT_TRUE(ps::endpoint::parse("2001:db8::1%" + name, 1, ec).empty());
@@ -256,3 +258,81 @@ TEST(Endpoint, ThrowingParseErrorsNameTheInput) {
     EXPECT_EQ(ps::endpoint::parse("::1", 7), testsupport::loopback6(7));
 }
 #endif
+
+// The escape hatch (other_family): what portsock has no name for, by the
+// system's own number. tests/<backend>/other_family_test.cpp uses it for real
+// (a netlink route dump on Linux).
+TEST(OtherFamily, ANumberTheSystemNamesReadsBackAsThatName) {
+    ps::socket s{ps::other_family(ps::system_number(ps::family::inet)),
+                 ps::other_type(ps::system_number(ps::type::stream)), 0};
+    EXPECT_EQ(s.family(), ps::family::inet);
+    EXPECT_EQ(s.type(), ps::type::stream);
+    EXPECT_EQ(s.repr().find("family=AF_INET, type=SOCK_STREAM"), s.repr().find("family="));
+}
+
+TEST(OtherFamily, NumbersOutsideOneTo127AreNoFamily) {
+    EXPECT_EQ(ps::other_family(0), ps::family::unspec);
+    EXPECT_EQ(ps::other_family(128), ps::family::unspec);
+    EXPECT_EQ(ps::other_family(-1), ps::family::unspec);
+    EXPECT_EQ(ps::other_type(0), ps::type{});
+    EXPECT_TRUE(ps::is_other(ps::other_family(99)));
+    EXPECT_FALSE(ps::is_other(ps::family::inet6));
+    EXPECT_EQ(ps::system_number(ps::other_family(99)), 99);
+    EXPECT_EQ(ps::system_number(ps::other_type(9)), 9);
+    std::error_code ec;
+    ps::socket s;
+    s.open(ps::other_family(0), ps::type::stream, 0, ec);
+    EXPECT_TRUE(ec);
+    EXPECT_FALSE(s.is_open());
+}
+
+TEST(OtherFamily, AnEndpointKeepsTheBytesAfterTheFamilyAndPrintsThem) {
+    std::error_code ec;
+    const auto e = ps::endpoint::other(ps::other_family(99), std::string_view("\x01\xab\x00", 3), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_EQ(e.family(), ps::other_family(99));
+    EXPECT_EQ(e.bytes(), std::string_view("\x01\xab\x00", 3));
+    EXPECT_EQ(e.port(), 0);
+    EXPECT_EQ(e.with_port(80).port(), 0);
+    EXPECT_EQ(e.to_string(), "<family 99: 01ab00>");
+    EXPECT_EQ(e.repr(), "(99, b'\\x01\\xab\\x00')");
+    EXPECT_EQ(e, ps::endpoint::other(ps::other_family(99), std::string_view("\x01\xab\x00", 3), ec));
+    EXPECT_NE(e, ps::endpoint::other(ps::other_family(98), std::string_view("\x01\xab\x00", 3), ec));
+    EXPECT_FALSE(e.is_any());
+    EXPECT_FALSE(e.is_loopback());
+
+    // Through the system's own form and back.
+    unsigned char raw[128];
+    const std::size_t size = e.to_sockaddr(raw, sizeof raw, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_GT(size, 3u);
+    EXPECT_EQ(ps::endpoint::from_sockaddr(raw, size, ec), e);
+    EXPECT_FALSE(ec) << ec.message();
+}
+
+TEST(OtherFamily, BadOtherEndpointsAreRefusedWithAReason) {
+    std::error_code ec;
+    (void)ps::endpoint::other(ps::family::inet, "ab", ec);
+    EXPECT_EQ(ec, std::errc::address_family_not_supported);
+    (void)ps::endpoint::other(ps::other_family(99), std::string(ps::endpoint::max_path + 1, 'x'), ec);
+    EXPECT_EQ(ec, ps::error::path_too_long);
+    unsigned char raw[128] = {};
+    (void)ps::endpoint::from_sockaddr(raw, 1, ec);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+    (void)ps::endpoint::from_sockaddr(nullptr, 16, ec);
+    EXPECT_EQ(ec, std::errc::invalid_argument);
+}
+
+TEST(OtherFamily, NamedFamiliesGoThroughTheSystemsFormAndBack) {
+    std::error_code ec;
+    for (const char* text : {"127.0.0.1:80", "[fe80::1%3]:443", "/tmp/portsock-x.sock"}) {
+        const auto e = ps::endpoint::parse(text, ec);
+        ASSERT_FALSE(ec) << text;
+        unsigned char raw[128];
+        const std::size_t size = e.to_sockaddr(raw, sizeof raw, ec);
+        ASSERT_FALSE(ec) << text << ": " << ec.message();
+        EXPECT_EQ(ps::endpoint::from_sockaddr(raw, size, ec), e) << text;
+        EXPECT_EQ(e.to_sockaddr(raw, 4, ec), 0u);
+        EXPECT_EQ(ec, std::errc::no_buffer_space) << text;
+    }
+}

@@ -35,6 +35,19 @@ ps::endpoint ip(const std::string& host, int port = 0) {
     return e;
 }
 
+// The loopback interface's name and index (0 if there is none).
+struct loopback_interface {
+    std::string name;
+    std::uint32_t index = 0;
+};
+loopback_interface loopback() {
+    loopback_interface lo;
+    lo.name = testsupport::loopback_interface_name();
+    std::error_code ec;
+    if (!lo.name.empty()) lo.index = ps::if_nametoindex(lo.name, ec);
+    return lo;
+}
+
 ps::socket udp(ps::family f) {
     std::error_code ec;
     ps::socket s;
@@ -169,7 +182,7 @@ TEST(Multicast, AGroupThatIsNoMulticastAddressIsRefused) {
 TEST(Multicast, AnInterfaceByIndexOrNameJoinsIPv4) {
     const testsupport::multicast_calls support = testsupport::multicast_support();
     if (!support.group_req) GTEST_SKIP() << support.why;
-    const testsupport::loopback_interface lo = testsupport::loopback();
+    const loopback_interface lo = loopback();
     if (lo.index == 0) GTEST_SKIP() << "no loopback interface is up";
     std::error_code ec;
     ps::socket s = receiver(ps::family::inet, 0);
@@ -271,7 +284,7 @@ TEST(Multicast, TheMulticastInterfaceRoundTrips) {
     EXPECT_TRUE(s4.getsockopt(ps::opt::multicast_interface, ec).is_any());
 
     PORTSOCK_REQUIRE_IPV6();
-    const testsupport::loopback_interface lo = testsupport::loopback();
+    const loopback_interface lo = loopback();
     if (lo.index == 0) GTEST_SKIP() << "no loopback interface is up";
     ps::socket s6 = udp(ps::family::inet6);
     s6.setsockopt(ps::opt::multicast_interface, ps::interface_spec::by_index(lo.index), ec);

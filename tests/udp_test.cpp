@@ -82,6 +82,66 @@ TEST(Udp, RecvOnADatagramSocketAlsoReportsTruncation) {
     EXPECT_EQ(ec, std::errc::message_size) << ec.message();
 }
 
+#if PORTSOCK_HAS_EXCEPTIONS
+TEST(Udp, ThrowingFormsKeepATruncatedDatagramsBytesAndSender) {
+    std::error_code ec;
+    ps::socket a = bound_udp(loopback4());
+    ps::socket b = bound_udp(loopback4());
+    const ps::endpoint to = b.getsockname(ec);
+    const ps::endpoint sender = a.getsockname(ec);
+    ASSERT_OK(ec);
+    a.sendto("0123456789abcdef", to);
+    a.sendto("ghijklmnopqrstuv", to);
+    a.sendto("next", to);
+
+    char buffer[10];
+    try {
+        b.recvfrom_into(buffer, sizeof buffer);
+        ADD_FAILURE() << "a truncated datagram was not reported";
+    } catch (const ps::truncated_error& e) {
+        EXPECT_EQ(e.code(), std::errc::message_size) << e.what();
+        EXPECT_EQ(e.transferred(), sizeof buffer);
+        EXPECT_EQ(std::string(buffer, e.transferred()), "0123456789");
+        EXPECT_EQ(e.sender(), sender);
+        EXPECT_TRUE(e.data().empty());  // the bytes are in the caller's buffer
+        EXPECT_NE(std::string(e.what()).find("recvfrom from " + sender.to_string()), std::string::npos)
+            << e.what();
+    }
+
+    // The allocating form hands over the bytes themselves; a socket_error
+    // handler catches it too.
+    try {
+        b.recvfrom(4);
+        ADD_FAILURE() << "a truncated datagram was not reported";
+    } catch (const ps::socket_error& e) {
+        const auto* truncated = dynamic_cast<const ps::truncated_error*>(&e);
+        ASSERT_NE(truncated, nullptr) << e.what();
+        EXPECT_EQ(truncated->data(), "ghij");
+        EXPECT_EQ(truncated->transferred(), 4u);
+        EXPECT_EQ(truncated->sender(), sender);
+    }
+
+    // The next datagram is whole.
+    ps::recvfrom_data next = b.recvfrom(16);
+    EXPECT_EQ(next.data, "next");
+}
+
+TEST(Udp, ThrowingRecvOfAConnectedSocketNamesThePeerAsSender) {
+    std::error_code ec;
+    ps::socket a = bound_udp(loopback4());
+    ps::socket b = bound_udp(loopback4());
+    b.connect(a.getsockname(ec));
+    a.sendto("0123456789", b.getsockname());
+    try {
+        b.recv(3);
+        ADD_FAILURE() << "a truncated datagram was not reported";
+    } catch (const ps::truncated_error& e) {
+        EXPECT_EQ(e.data(), "012");
+        EXPECT_EQ(e.sender(), a.getsockname());
+    }
+}
+#endif
+
 TEST(Udp, EmptyDatagramIsDelivered) {
     std::error_code ec;
     ps::socket a = bound_udp(loopback4());

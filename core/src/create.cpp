@@ -79,11 +79,18 @@ std::pair<socket, socket> socketpair(portsock::family family, portsock::type typ
     return pair;
 }
 
-socket create_connection(std::string_view host, int port, std::optional<double> timeout, std::error_code& ec,
-                         std::vector<connect_attempt>* attempts) {
+namespace {
+// Python's create_connection: every resolved address in turn, each
+// attempt's socket bound to `source` first when there is one.
+socket connect_any(std::string_view host, int port, std::optional<double> timeout, const endpoint* source,
+                   std::error_code& ec, std::vector<connect_attempt>* attempts) {
     if (attempts) attempts->clear();
     if (timeout && !detail::valid_timeout(*timeout)) {
         ec = error::bad_timeout;
+        return {};
+    }
+    if (source && source->empty()) {
+        ec = error::empty_endpoint;
         return {};
     }
     const std::vector<address_info> infos =
@@ -97,11 +104,24 @@ socket create_connection(std::string_view host, int port, std::optional<double> 
         socket s;
         s.open(info.family, info.type, info.proto, ec);
         if (!ec && timeout) s.settimeout(timeout, ec);
+        if (!ec && source) s.bind(*source, ec);
         if (!ec) s.connect(info.address, ec);
         if (!ec) return s;
         if (attempts) attempts->push_back({info.address, ec});
     }
     return {};
+}
+}  // namespace
+
+socket create_connection(std::string_view host, int port, std::optional<double> timeout, std::error_code& ec,
+                         std::vector<connect_attempt>* attempts) {
+    return connect_any(host, port, timeout, nullptr, ec, attempts);
+}
+
+socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address, std::error_code& ec,
+                         std::vector<connect_attempt>* attempts) {
+    return connect_any(host, port, timeout, &source_address, ec, attempts);
 }
 
 std::string describe(const std::vector<connect_attempt>& attempts) {
@@ -114,6 +134,12 @@ std::string describe(const std::vector<connect_attempt>& attempts) {
 }
 
 socket create_server(const endpoint& address, int backlog, bool dual_stack, std::error_code& ec) noexcept {
+    return create_server(address, server_options{backlog, false, dual_stack}, ec);
+}
+
+socket create_server(const endpoint& address, const server_options& options, std::error_code& ec) noexcept {
+    const int backlog = options.backlog;
+    const bool dual_stack = options.dual_stack;
     if (address.empty()) {
         ec = error::empty_endpoint;
         return {};
@@ -127,6 +153,7 @@ socket create_server(const endpoint& address, int backlog, bool dual_stack, std:
     if (!ec && address.family() != portsock::family::local) {
         s.setsockopt(opt::reuse_address, true, ec);
     }
+    if (!ec && options.reuse_port) s.setsockopt(opt::reuse_port, true, ec);
     // Set either way: systems differ in their default (Windows: v6-only).
     if (!ec && address.family() == portsock::family::inet6) {
         s.setsockopt(opt::v6_only, !dual_stack, ec);

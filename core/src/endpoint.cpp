@@ -38,8 +38,9 @@ bool parse_zone(std::string_view zone, const std::uint8_t* address, std::uint32_
         return true;
     }
     if (!zone_names_a_link(address)) return false;
-    scope = sys::interface_index(zone);
-    return scope != 0;
+    std::error_code unknown;
+    scope = sys::if_nametoindex(zone, unknown);
+    return !unknown && scope != 0;
 }
 
 // A host that is a numeric address: IPv4, or IPv6 with an optional zone.
@@ -114,6 +115,31 @@ endpoint endpoint::local(std::string_view path, std::error_code& ec) noexcept {
     std::memcpy(e.data_.data(), path.data(), path.size());
     e.size_ = static_cast<std::uint8_t>(path.size());
     return e;
+}
+
+endpoint endpoint::other(portsock::family family, std::string_view bytes, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!is_other(family)) {
+        ec = std::make_error_code(std::errc::address_family_not_supported);
+        return {};
+    }
+    if (bytes.size() > max_path) {
+        ec = error::path_too_long;
+        return {};
+    }
+    endpoint e;
+    e.family_ = family;
+    std::memcpy(e.data_.data(), bytes.data(), bytes.size());
+    e.size_ = static_cast<std::uint8_t>(bytes.size());
+    return e;
+}
+
+endpoint endpoint::from_sockaddr(const void* address, std::size_t size, std::error_code& ec) noexcept {
+    return sys::from_sockaddr(address, size, ec);
+}
+
+std::size_t endpoint::to_sockaddr(void* out, std::size_t capacity, std::error_code& ec) const noexcept {
+    return sys::to_sockaddr(*this, out, capacity, ec);
 }
 
 endpoint endpoint::parse(std::string_view text, std::error_code& ec) noexcept {
@@ -208,6 +234,27 @@ endpoint endpoint::local(std::string_view path) {
     if (ec) throw_error(ec, "Unix socket path " + detail::quoted(path));
     return e;
 }
+
+endpoint endpoint::other(portsock::family family, std::string_view bytes) {
+    std::error_code ec;
+    endpoint e = other(family, bytes, ec);
+    if (ec) throw_error(ec, "address of family " + detail::family_name(family));
+    return e;
+}
+
+endpoint endpoint::from_sockaddr(const void* address, std::size_t size) {
+    std::error_code ec;
+    endpoint e = from_sockaddr(address, size, ec);
+    if (ec) throw_error(ec, "socket address of " + std::to_string(size) + " bytes");
+    return e;
+}
+
+std::size_t endpoint::to_sockaddr(void* out, std::size_t capacity) const {
+    std::error_code ec;
+    const std::size_t size = to_sockaddr(out, capacity, ec);
+    if (ec) throw_error(ec, "socket address for " + to_string());
+    return size;
+}
 #endif
 
 bool endpoint::is_any() const noexcept {
@@ -251,6 +298,13 @@ std::string endpoint::host() const {
         }
         break;
     case portsock::family::unspec: break;
+    default:
+        for (std::size_t i = 0; i < size_; ++i) {
+            const std::uint8_t byte = data_[i];
+            out += "0123456789abcdef"[byte >> 4];
+            out += "0123456789abcdef"[byte & 0xf];
+        }
+        break;
     }
     return out;
 }
@@ -261,6 +315,7 @@ std::string endpoint::to_string() const {
     case portsock::family::inet6: return '[' + host() + "]:" + std::to_string(port_);
     case portsock::family::local: return host();
     case portsock::family::unspec: break;
+    default: return "<family " + detail::family_name(family_) + ": " + host() + '>';
     }
     return "<empty>";
 }
@@ -278,6 +333,7 @@ std::string endpoint::repr() const {
     case portsock::family::local:
         return is_abstract() ? 'b' + detail::quoted(bytes(), true) : detail::quoted(bytes());
     case portsock::family::unspec: break;
+    default: return '(' + detail::family_name(family_) + ", b" + detail::quoted(bytes(), true) + ')';
     }
     return "None";
 }

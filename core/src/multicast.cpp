@@ -22,9 +22,12 @@ std::error_code interface_of(const interface_spec& on, portsock::family f, std::
     switch (on.what()) {
     case interface_spec::kind::any: return {};
     case interface_spec::kind::index: index = on.index(); return {};
-    case interface_spec::kind::name:
-        index = sys::interface_index(on.name());
-        return index == 0 ? std::make_error_code(std::errc::no_such_device) : std::error_code{};
+    case interface_spec::kind::name: {
+        // An unknown name is std::errc::no_such_device.
+        std::error_code ec;
+        index = sys::if_nametoindex(on.name(), ec);
+        return ec;
+    }
     case interface_spec::kind::address:
         // The systems' IPv6 calls take only an index.
         address = on.address();

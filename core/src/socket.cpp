@@ -181,17 +181,22 @@ void socket::open(portsock::family family, portsock::type type, int proto,
     }
     handle_ = h;
     timeout_ns_ = ns;
-    family_ = family;
-    type_ = type;
+    // other_family(AF_INET's number) is family::inet: one name per family.
+    family_ = is_other(family) ? sys::from_native_family(sys::native_family(family)) : family;
+    type_ = is_other(type) ? sys::from_native_type(sys::native_type(type)) : type;
     proto_ = proto;
 }
+
+int system_number(portsock::family family) noexcept { return sys::native_family(family); }
+
+int system_number(portsock::type type) noexcept { return sys::native_type(type); }
 
 socket socket::adopt(native_handle_type handle, portsock::family family, portsock::type type,
                      int proto) noexcept {
     socket s;
     s.handle_ = handle;
-    s.family_ = family;
-    s.type_ = type;
+    s.family_ = is_other(family) ? sys::from_native_family(sys::native_family(family)) : family;
+    s.type_ = is_other(type) ? sys::from_native_type(sys::native_type(type)) : type;
     s.proto_ = proto;
     return s;
 }
@@ -234,6 +239,30 @@ bool socket::get_inheritable(std::error_code& ec) const noexcept {
     bool on = false;
     ec = is_open() ? sys::get_inheritable(handle_, on) : make_error_code(error::not_open);
     return on;
+}
+
+std::string socket::share(std::uint32_t process_id, std::error_code& ec) const {
+    std::string data;
+    ec = is_open() ? sys::share(handle_, process_id, data) : make_error_code(error::not_open);
+    if (ec) data.clear();
+    return data;
+}
+
+socket socket::fromshare(std::string_view data, std::error_code& ec) noexcept {
+    portsock::family f{};
+    portsock::type t{};
+    int proto = 0;
+    const native_handle_type h = sys::fromshare(data, f, t, proto, ec);
+    if (ec) return {};
+    // As a new socket: the default timeout mode, whatever mode it was shared in.
+    const std::int64_t ns = enter_default_mode(h, false, ec);
+    if (ec) {
+        (void)sys::close(h);
+        return {};
+    }
+    socket s = adopt(h, f, t, proto);
+    s.timeout_ns_ = ns;
+    return s;
 }
 
 native_handle_type socket::release() noexcept {
@@ -525,6 +554,47 @@ int socket::get_int_option(option_id id, std::error_code& ec) const noexcept {
 }
 
 std::error_code socket::error_from_native(int code) noexcept { return sys::error_from_native(code); }
+
+void socket::set_keepalive(const keepalive_settings& value, std::error_code& ec) noexcept {
+    // Checked here, so that every system refuses the same values: at least
+    // a second each (Windows takes 0 as its default), a count of 0 or more
+    // (0: the system's), each within the int the systems take.
+    constexpr long long most = 0x7fffffff;
+    const bool bad = value.enabled && (value.idle.count() < 1 || value.idle.count() > most ||
+                                       value.interval.count() < 1 || value.interval.count() > most ||
+                                       value.count < 0);
+    ec = !is_open() ? make_error_code(error::not_open)
+         : bad      ? std::make_error_code(std::errc::invalid_argument)
+                    : sys::set_keepalive(handle_, value);
+}
+
+keepalive_settings socket::get_keepalive(std::error_code& ec) const noexcept {
+    keepalive_settings value;
+    ec = is_open() ? sys::get_keepalive(handle_, value) : make_error_code(error::not_open);
+    return value;
+}
+
+namespace {
+// bind_to_device's checks: an open IP socket, a name without NUL.
+std::error_code device_check(const socket& s, std::string_view name) noexcept {
+    if (!s.is_open()) return error::not_open;
+    if (s.family() != portsock::family::inet && s.family() != portsock::family::inet6) return error::family_mismatch;
+    if (name.find('\0') != std::string_view::npos) return error::embedded_nul;
+    return {};
+}
+}  // namespace
+
+void socket::bind_to_device(std::string_view interface_name, std::error_code& ec) noexcept {
+    ec = device_check(*this, interface_name);
+    if (!ec) ec = sys::bind_to_device(handle_, family_, interface_name);
+}
+
+std::string socket::bound_device(std::error_code& ec) const {
+    std::string name;
+    ec = device_check(*this, {});
+    if (!ec) ec = sys::bound_device(handle_, family_, name);
+    return name;
+}
 
 void socket::setsockopt(int level, int name, const void* value, std::size_t size,
                         std::error_code& ec) noexcept {

@@ -22,25 +22,48 @@ namespace {
 bool named(const endpoint& e) noexcept {
     return !e.empty() && !(e.family() == portsock::family::local && e.bytes().empty());
 }
-}  // namespace
 
-void socket::fail(std::error_code ec, const char* operation, std::size_t transferred) const {
+// The operation and this socket's peer (or local address), for a message:
+// "recv from 127.0.0.1:50675".
+std::string describe_on(const socket& s, const char* operation) {
     std::string what = operation;
     const bool incoming = what.compare(0, 4, "recv") == 0;
     std::error_code ignored;
-    const endpoint peer = getpeername(ignored);
+    const endpoint peer = s.getpeername(ignored);
     if (!ignored && named(peer)) {
         what += incoming ? " from " : " to ";
         what += peer.to_string();
     } else {
-        const endpoint local = getsockname(ignored);
+        const endpoint local = s.getsockname(ignored);
         if (!ignored && named(local)) {
             what += " on " + local.to_string();
-        } else if (family_ == portsock::family::local) {
+        } else if (s.family() == portsock::family::local) {
             what += incoming ? " from an unnamed Unix socket" : " to an unnamed Unix socket";
         }
     }
-    throw_error(ec, what, transferred);
+    return what;
+}
+
+// A datagram longer than the buffer: the bytes and the sender go with the
+// exception (truncated_error); any other failure throws as fail() does.
+[[noreturn]] void fail_receive(const socket& s, std::error_code ec, const char* operation,
+                               std::size_t received, const endpoint* sender, std::string data = {}) {
+    if (ec != std::errc::message_size) throw_error(ec, describe_on(s, operation), received);
+    std::error_code ignored;
+    const endpoint from = sender ? *sender : s.getpeername(ignored);
+    std::string what = operation;
+    if (named(from)) {
+        what += " from " + from.to_string();
+    } else {
+        what = describe_on(s, operation);
+    }
+    throw truncated_error(ec, what, received, ignored ? endpoint{} : from, std::move(data));
+}
+
+}  // namespace
+
+void socket::fail(std::error_code ec, const char* operation, std::size_t transferred) const {
+    throw_error(ec, describe_on(*this, operation), transferred);
 }
 
 void socket::fail(std::error_code ec, const char* operation, const endpoint& address) const {
@@ -103,12 +126,14 @@ std::size_t socket::sendall(std::string_view data, msg flags) {
 
 std::size_t socket::recv_into(void* buffer, std::size_t size, msg flags) {
     return or_throw([&](std::error_code& ec) { return recv_into(buffer, size, ec, flags); },
-                    [&](std::error_code ec, std::size_t n) { fail(ec, "recv", n); });
+                    [&](std::error_code ec, std::size_t n) { fail_receive(*this, ec, "recv", n, nullptr); });
 }
 
 std::string socket::recv(std::size_t bufsize, msg flags) {
     return or_throw([&](std::error_code& ec) { return recv(bufsize, ec, flags); },
-                    [&](std::error_code ec, const std::string& data) { fail(ec, "recv", data.size()); });
+                    [&](std::error_code ec, const std::string& data) {
+                        fail_receive(*this, ec, "recv", data.size(), nullptr, data);
+                    });
 }
 
 std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address, msg flags) {
@@ -122,12 +147,16 @@ std::size_t socket::sendto(std::string_view data, const endpoint& address, msg f
 
 recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, msg flags) {
     return or_throw([&](std::error_code& ec) { return recvfrom_into(buffer, size, ec, flags); },
-                    [&](std::error_code ec, const recvfrom_result& r) { fail(ec, "recvfrom", r.nbytes); });
+                    [&](std::error_code ec, const recvfrom_result& r) {
+                        fail_receive(*this, ec, "recvfrom", r.nbytes, &r.address);
+                    });
 }
 
 recvfrom_data socket::recvfrom(std::size_t bufsize, msg flags) {
     return or_throw([&](std::error_code& ec) { return recvfrom(bufsize, ec, flags); },
-                    [&](std::error_code ec, const recvfrom_data& r) { fail(ec, "recvfrom", r.data.size()); });
+                    [&](std::error_code ec, const recvfrom_data& r) {
+                        fail_receive(*this, ec, "recvfrom", r.data.size(), &r.address, r.data);
+                    });
 }
 
 void socket::shutdown(shut how) {
@@ -171,6 +200,33 @@ socket create_connection(std::string_view host, int port, std::optional<double> 
         });
 }
 
+socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address) {
+    std::vector<connect_attempt> attempts;
+    return or_throw(
+        [&](std::error_code& ec) { return create_connection(host, port, timeout, source_address, ec, &attempts); },
+        [&](std::error_code ec) {
+            std::string what = "connect to " + detail::host_port(host, port) + " from " + source_address.to_string();
+            if (!attempts.empty()) what += " (tried " + describe(attempts) + ')';
+            throw_error(ec, what);
+        });
+}
+
+socket create_server(const endpoint& address, const server_options& options) {
+    return or_throw([&](std::error_code& ec) { return create_server(address, options, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
+}
+
+void socket::bind_to_device(std::string_view interface_name) {
+    or_throw([&](std::error_code& ec) { bind_to_device(interface_name, ec); },
+             [&](std::error_code ec) { fail(ec, ("bind_to_device " + std::string(interface_name)).c_str()); });
+}
+
+std::string socket::bound_device() const {
+    return or_throw([&](std::error_code& ec) { return bound_device(ec); },
+                    [&](std::error_code ec) { fail(ec, "bound_device"); });
+}
+
 socket create_server(const endpoint& address, int backlog, bool dual_stack) {
     return or_throw([&](std::error_code& ec) { return create_server(address, backlog, dual_stack, ec); },
                     [&](std::error_code ec) { throw_error(ec, "create_server on " + address.to_string()); });
@@ -193,6 +249,16 @@ void socket::set_inheritable(bool inheritable) {
 bool socket::get_inheritable() const {
     return or_throw([&](std::error_code& ec) { return get_inheritable(ec); },
                     [&](std::error_code ec) { fail(ec, "get_inheritable"); });
+}
+
+std::string socket::share(std::uint32_t process_id) const {
+    return or_throw([&](std::error_code& ec) { return share(process_id, ec); },
+                    [&](std::error_code ec) { fail(ec, ("share for process " + std::to_string(process_id)).c_str()); });
+}
+
+socket socket::fromshare(std::string_view data) {
+    return or_throw([&](std::error_code& ec) { return fromshare(data, ec); },
+                    [&](std::error_code ec) { throw_error(ec, "fromshare of " + std::to_string(data.size()) + " bytes"); });
 }
 
 void setdefaulttimeout(std::optional<double> seconds) {

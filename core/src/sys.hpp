@@ -6,11 +6,15 @@
 //
 //   platform/<backend>/
 //     socket.cpp      open, close, set_nonblocking, accept, connect, the data
-//                     calls, wait, socketpair, raise_handle_limit
-//     resolve.cpp     getaddrinfo, gethostname, interface_index
+//                     calls, wait, set/get_keepalive, bind_to_device,
+//                     bound_device, socketpair, raise_handle_limit
+//     resolve.cpp     getaddrinfo, getnameinfo, gethostbyaddr, getservbyname,
+//                     getservbyport, gethostname, if_nametoindex,
+//                     if_indextoname, if_nameindex
 //     error.hpp/.cpp  error_from_native, would_block, and the backend's own
-//                     helpers: last_error, resolver_error (and on Windows
-//                     Winsock's start-up, its error category, UTF-8/16)
+//                     helpers: last_error, resolver_error (on POSIX also
+//                     host_error, for h_errno; on Windows Winsock's
+//                     start-up, its error category, UTF-8/16)
 //     poller_*.cpp    the poller: posix/poller_epoll.cpp, poller_kqueue.cpp
 //                     or poller_poll.cpp (one, chosen by PORTSOCK_POLLER);
 //                     win32/poller.cpp chooses per poller between
@@ -27,7 +31,7 @@
 //                     getpeername, set/get_option, set/get_raw_option,
 //                     local_path_capacity
 //     address.hpp/.cpp  endpoint <-> native socket address
-//     flags.hpp       msg and ai flags, socket types, the option table
+//     flags.hpp       msg, ai and ni flags, socket types, the option table
 //     resolve.hpp     the getaddrinfo hints and result loop
 //     poller_support.hpp  the pollers' state allocation
 //     multicast.cpp   membership, set/get_multicast_interface
@@ -39,8 +43,11 @@
 //   - an interrupted call (EINTR) is retried inside, keeping any deadline;
 //   - handles are created close-on-exec / not inheritable, and no call ever
 //     raises SIGPIPE;
-//   - what allocates: getaddrinfo and gethostname (their results, and on
-//     Windows the UTF-16 names), poller_open (the poller's state) and
+//   - what allocates: the resolution and name-service calls (getaddrinfo,
+//     getnameinfo, gethostbyaddr, getservbyname, getservbyport, gethostname,
+//     if_indextoname, if_nameindex: their results, the buffers of the
+//     reentrant netdb calls, and on Windows the UTF-16 names; never
+//     if_nametoindex), share (its bytes), poller_open (the poller's state) and
 //     poller_add where the poller keeps a table of its sockets (poll,
 //     kqueue, select, AFD: epoll does not). Nothing else: no data call, no wait,
 //     no poller_wait, poller_modify or poller_remove.
@@ -58,6 +65,7 @@
 #pragma once
 
 #include <portsock/endpoint.hpp>
+#include <portsock/names.hpp>
 #include <portsock/native.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>
@@ -77,6 +85,20 @@ namespace portsock::sys {
 
 using handle = native_handle_type;
 
+// Numbers ---------------------------------------------------------------------
+
+/// The system's numbers for families and types (`other_family(n)` is `n`),
+/// and back: a number portsock has no name for becomes `other_family(n)` /
+/// `other_type(n)`, or `unspec` / `type{}` outside 1-127 (platform/common).
+int native_family(family f) noexcept;
+int native_type(type t) noexcept;
+family from_native_family(int f) noexcept;
+type from_native_type(int t) noexcept;
+
+/// `endpoint::from_sockaddr` and `endpoint::to_sockaddr` (platform/common).
+endpoint from_sockaddr(const void* address, std::size_t size, std::error_code& ec) noexcept;
+std::size_t to_sockaddr(const endpoint& e, void* out, std::size_t capacity, std::error_code& ec) noexcept;
+
 // Opening and closing -----------------------------------------------------------
 
 /// A new socket, close-on-exec and (where the system needs it per socket)
@@ -93,9 +115,18 @@ handle dup(handle h, std::error_code& ec) noexcept;
 std::error_code set_inheritable(handle h, bool on) noexcept;
 std::error_code get_inheritable(handle h, bool& on) noexcept;
 /// What the system says a socket handle is: its family, type and protocol
-/// (0 where the system does not tell). Fails for a handle that is no socket,
-/// or of a family or type portsock has no name for.
+/// (0 where the system does not tell); a family or type portsock has no
+/// name for as `other_family` / `other_type`. Fails for a handle that is no
+/// socket.
 std::error_code describe(handle h, family& f, type& t, int& proto) noexcept;
+/// Windows' share / fromshare: `share` sets `out` to the bytes (a
+/// WSAPROTOCOL_INFOW from WSADuplicateSocketW) with which process
+/// `process_id` makes its own handle; `fromshare` makes that handle (not
+/// inheritable) and says what it is. Data of the wrong size is
+/// error::bad_share_data; a family or type portsock has no name for,
+/// std::errc::address_family_not_supported. POSIX: error::not_supported.
+std::error_code share(handle h, std::uint32_t process_id, std::string& out);
+handle fromshare(std::string_view data, family& f, type& t, int& proto, std::error_code& ec) noexcept;
 
 // Connections ---------------------------------------------------------------
 
@@ -151,6 +182,18 @@ std::error_code set_raw_option(handle h, int level, int name, const void* value,
                                std::size_t size) noexcept;
 std::error_code get_raw_option(handle h, int level, int name, void* value,
                                std::size_t& size) noexcept;
+/// Keepalive and its timing (opt::tcp_keepalive), validated by the core.
+/// Each backend sets them its own way (POSIX: four options; Windows:
+/// SIO_KEEPALIVE_VALS and TCP_KEEPCNT); what the system lacks is
+/// error::not_supported, found before anything changes.
+std::error_code set_keepalive(handle h, const keepalive_settings& value) noexcept;
+std::error_code get_keepalive(handle h, keepalive_settings& value) noexcept;
+/// Binds an IP socket to one interface by name ("": unbinds): Linux
+/// SO_BINDTODEVICE, macOS IP_BOUND_IF / IPV6_BOUND_IF, Windows IP_UNICAST_IF
+/// / IPV6_UNICAST_IF. An unknown name is std::errc::no_such_device.
+std::error_code bind_to_device(handle h, family f, std::string_view name) noexcept;
+/// The interface's name, empty when unbound.
+std::error_code bound_device(handle h, family f, std::string& name);
 /// A native error number (as SO_ERROR reports it) as a portable code.
 std::error_code error_from_native(int code) noexcept;
 /// See portsock::would_block: the backend's own codes are recognised by
@@ -206,8 +249,34 @@ std::vector<address_info> getaddrinfo(const char* host, const char* service, fam
                                       std::optional<type> t, int proto, ai flags,
                                       std::error_code& ec);
 std::string gethostname(std::error_code& ec);
-/// The index of a network interface by name (for IPv6 scope ids), 0 if none.
-std::uint32_t interface_index(std::string_view name) noexcept;
+/// The system's getnameinfo for an IPv4 or IPv6 endpoint (the core refuses
+/// others); failures are resolve_error codes (or system ones, as getaddrinfo's).
+name_info getnameinfo(const endpoint& address, ni flags, std::error_code& ec);
+/// What the system knows of an IPv4 or IPv6 address by reverse lookup: the
+/// host's name, its aliases and addresses (of the address's family; other
+/// entries are left out). Failures are resolve_error codes: an address
+/// without a name is host_not_found.
+struct host_names {
+    std::string name;
+    std::vector<std::string> aliases;
+    std::vector<endpoint> addresses;
+};
+host_names gethostbyaddr(const endpoint& address, std::error_code& ec);
+/// The services database, thread-safely. `name` and `proto` are
+/// NUL-terminated; `proto` null for any protocol. An unknown service is
+/// resolve_error::service_not_found.
+std::uint16_t getservbyname(const char* name, const char* proto, std::error_code& ec);
+std::string getservbyport(std::uint16_t port, const char* proto, std::error_code& ec);
+/// The index of the network interface `name` (also for IPv6 scope ids).
+/// No such interface, a name too long for the system or holding a NUL byte
+/// included, is std::errc::no_such_device (and 0); any other failure (no
+/// descriptor to ask with) is the system's error.
+std::uint32_t if_nametoindex(std::string_view name, std::error_code& ec) noexcept;
+/// The name of the interface `index` (not 0). No such interface is
+/// std::errc::no_such_device_or_address.
+std::string if_indextoname(std::uint32_t index, std::error_code& ec);
+/// Every interface, by index and name, in the system's order.
+std::vector<network_interface> if_nameindex(std::error_code& ec);
 /// The size of the system's Unix-domain path field (`sun_path`): a pathname
 /// must be shorter (it needs its NUL), an abstract name may fill it.
 std::size_t local_path_capacity() noexcept;

@@ -44,22 +44,26 @@ std::string host_port(std::string_view host, int port) {
     return host_port(host, std::to_string(port));
 }
 
-const char* family_name(portsock::family f) noexcept {
+std::string family_name(portsock::family f) {
+    if (is_other(f)) return std::to_string(static_cast<unsigned>(f) & 0x7fu);
     switch (f) {
     case portsock::family::inet: return "AF_INET";
     case portsock::family::inet6: return "AF_INET6";
     case portsock::family::local: return "AF_UNIX";
     case portsock::family::unspec: break;
+    default: break;
     }
     return "AF_UNSPEC";
 }
 
-const char* type_name(portsock::type t) noexcept {
+std::string type_name(portsock::type t) {
+    if (is_other(t)) return std::to_string(static_cast<unsigned>(t) & 0x7fu);
     switch (t) {
     case portsock::type::stream: return "SOCK_STREAM";
     case portsock::type::dgram: return "SOCK_DGRAM";
     case portsock::type::raw: return "SOCK_RAW";
     case portsock::type::seqpacket: return "SOCK_SEQPACKET";
+    default: break;
     }
     return "SOCK_?";
 }

@@ -19,8 +19,9 @@ std::string host_port(std::string_view host, int port);
 std::string host_port(std::string_view host, std::string_view port);
 
 /// The C name of a family or a type, as Python's repr of a socket shows it
-/// (`AF_INET`, `SOCK_STREAM`).
-const char* family_name(portsock::family f) noexcept;
-const char* type_name(portsock::type t) noexcept;
+/// (`AF_INET`, `SOCK_STREAM`); one portsock has no name for as its number
+/// (`16`), as Python shows a family its enum lacks.
+std::string family_name(portsock::family f);
+std::string type_name(portsock::type t);
 
 }  // namespace portsock::detail

@@ -24,7 +24,12 @@ constexpr std::size_t family_end = offsetof(sockaddr, sa_family) + sizeof(sockad
 
 }  // namespace
 
+// A family or type made by other_family / other_type carries the system's
+// number in its low seven bits.
+constexpr unsigned other_bit = 0x80;
+
 int native_family(family f) noexcept {
+    if (is_other(f)) return static_cast<int>(static_cast<unsigned>(f) & ~other_bit);
     switch (f) {
     case family::inet: return AF_INET;
     case family::inet6: return AF_INET6;
@@ -35,6 +40,7 @@ int native_family(family f) noexcept {
 }
 
 int native_type(type t) noexcept {
+    if (is_other(t)) return static_cast<int>(static_cast<unsigned>(t) & ~other_bit);
     switch (t) {
     case type::stream: return SOCK_STREAM;
     case type::dgram: return SOCK_DGRAM;
@@ -49,8 +55,16 @@ family from_native_family(int f) noexcept {
     case AF_INET: return family::inet;
     case AF_INET6: return family::inet6;
     case AF_UNIX: return family::local;
-    default: return family::unspec;
+    case AF_UNSPEC: return family::unspec;
+    default: return other_family(f);
     }
+}
+
+type from_native_type(int t) noexcept {
+    for (type named : {type::stream, type::dgram, type::raw, type::seqpacket}) {
+        if (native_type(named) == t) return named;
+    }
+    return other_type(t);
 }
 
 std::error_code to_native(const endpoint& e, native_address& out) noexcept {
@@ -95,6 +109,16 @@ std::error_code to_native(const endpoint& e, native_address& out) noexcept {
         return {};
     }
     case family::unspec: break;
+    default: {
+        // A family portsock has no name for: the family field, then the
+        // bytes that follow it as the endpoint holds them.
+        const std::string_view rest = e.bytes();
+        std::memset(&out.storage, 0, family_end);
+        out.get()->sa_family = static_cast<decltype(sockaddr{}.sa_family)>(native_family(e.family()));
+        std::memcpy(reinterpret_cast<unsigned char*>(&out.storage) + family_end, rest.data(), rest.size());
+        out.size = static_cast<os::socklen>(family_end + rest.size());
+        return {};
+    }
     }
     return error::empty_endpoint;
 }
@@ -132,8 +156,42 @@ endpoint from_native(const sockaddr* address, os::socklen size) noexcept {
         endpoint e = endpoint::local(std::string_view(sun.sun_path, path_length), ec);
         return ec ? endpoint{} : e;
     }
-    default: return {};
+    default: {
+        const family f = from_native_family(address->sa_family);
+        if (!is_other(f)) return {};
+        std::error_code ec;
+        const auto* bytes = reinterpret_cast<const char*>(address) + family_end;
+        endpoint e = endpoint::other(f, std::string_view(bytes, length - family_end), ec);
+        return ec ? endpoint{} : e;
     }
+    }
+}
+
+endpoint from_sockaddr(const void* address, std::size_t size, std::error_code& ec) noexcept {
+    ec.clear();
+    native_address native;
+    if (address == nullptr || size < family_end) {
+        ec = std::make_error_code(std::errc::invalid_argument);
+        return {};
+    }
+    if (size > sizeof native.storage) size = sizeof native.storage;
+    std::memcpy(&native.storage, address, size);
+    endpoint e = from_native(native.get(), static_cast<os::socklen>(size));
+    if (e.empty()) ec = std::make_error_code(std::errc::invalid_argument);
+    return e;
+}
+
+std::size_t to_sockaddr(const endpoint& e, void* out, std::size_t capacity, std::error_code& ec) noexcept {
+    native_address native;
+    ec = to_native(e, native);
+    if (ec) return 0;
+    const auto size = static_cast<std::size_t>(native.size);
+    if (out == nullptr || capacity < size) {
+        ec = std::make_error_code(std::errc::no_buffer_space);
+        return 0;
+    }
+    std::memcpy(out, &native.storage, size);
+    return size;
 }
 
 }  // namespace portsock::sys

@@ -4,6 +4,7 @@
 // byte-swapping is written by hand anywhere.
 #pragma once
 
+#include "sys.hpp"
 #include "system.hpp"
 
 #include <portsock/endpoint.hpp>
@@ -24,17 +25,13 @@ struct native_address {
     const sockaddr* get() const noexcept { return reinterpret_cast<const sockaddr*>(&storage); }
 };
 
-int native_family(family f) noexcept;
-int native_type(type t) noexcept;
-/// portsock's family for a native one (`unspec` for anything else).
-family from_native_family(int f) noexcept;
-
 /// Fills `out` from an endpoint; `error::path_too_long` for a Unix path the
 /// system cannot take.
 std::error_code to_native(const endpoint& e, native_address& out) noexcept;
 /// The endpoint for the first `size` bytes at `address`, which are all it
-/// reads: empty for families portsock lacks and for an address too short
-/// for its family (a Unix-domain one may stop anywhere after its family).
+/// reads: empty for an address too short for its family (a Unix-domain one
+/// may stop anywhere after its family) or, of a family portsock has no name
+/// for, one longer than an endpoint holds.
 endpoint from_native(const sockaddr* address, os::socklen size) noexcept;
 
 }  // namespace portsock::sys

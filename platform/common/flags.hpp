@@ -59,15 +59,15 @@ inline int native_ai_flags(ai flags) noexcept {
     return out;
 }
 
-/// portsock's socket type for a native one; false for a type it lacks.
-inline bool from_native_type(int native, type& out) noexcept {
-    for (type t : {type::stream, type::dgram, type::raw, type::seqpacket}) {
-        if (native_type(t) == native) {
-            out = t;
-            return true;
-        }
-    }
-    return false;
+/// getnameinfo's flags.
+inline int native_ni_flags(ni flags) noexcept {
+    int out = 0;
+    if (has(flags, ni::numerichost)) out |= NI_NUMERICHOST;
+    if (has(flags, ni::numericserv)) out |= NI_NUMERICSERV;
+    if (has(flags, ni::namereqd)) out |= NI_NAMEREQD;
+    if (has(flags, ni::nofqdn)) out |= NI_NOFQDN;
+    if (has(flags, ni::dgram)) out |= NI_DGRAM;
+    return out;
 }
 
 /// Where a typed option lives: its level and name.
@@ -98,6 +98,19 @@ inline option_place place_of(option_id id, family f, type t) noexcept {
     case option_id::no_delay: return {IPPROTO_TCP, TCP_NODELAY};
     case option_id::v6_only: return {IPPROTO_IPV6, IPV6_V6ONLY};
     case option_id::error: return {SOL_SOCKET, SO_ERROR};
+    case option_id::tcp_keepalive: break;  // several options: set_keepalive
+    case option_id::user_timeout:
+#ifdef TCP_USER_TIMEOUT
+        return {IPPROTO_TCP, TCP_USER_TIMEOUT};
+#else
+        break;
+#endif
+    case option_id::reuse_port:
+#ifdef SO_REUSEPORT
+        return {SOL_SOCKET, SO_REUSEPORT};
+#else
+        break;
+#endif
     case option_id::multicast_ttl:
         return v6 ? option_place{IPPROTO_IPV6, IPV6_MULTICAST_HOPS} : option_place{IPPROTO_IP, IP_MULTICAST_TTL};
     case option_id::multicast_loop:
@@ -108,7 +121,7 @@ inline option_place place_of(option_id id, family f, type t) noexcept {
         return v6 ? option_place{IPPROTO_IPV6, IPV6_UNICAST_HOPS} : option_place{IPPROTO_IP, IP_TTL};
     case option_id::tos: return v6 ? option_place{IPPROTO_IPV6, IPV6_TCLASS} : option_place{IPPROTO_IP, IP_TOS};
     }
-    return {SOL_SOCKET, 0};
+    return {-1, 0};  // an option this system lacks (no level is negative; a name may be)
 }
 
 }  // namespace portsock::sys

@@ -47,7 +47,8 @@ std::vector<address_info> resolver_results(const Info* list, Narrow narrow) {
             }
             continue;
         }
-        if (!from_native_type(p->ai_socktype, info.type)) continue;
+        info.type = from_native_type(p->ai_socktype);
+        if (is_other(info.type) || info.type == type{}) continue;
         result.push_back(std::move(info));
     }
     return result;

@@ -73,6 +73,7 @@ std::error_code getpeername(handle h, endpoint& out) noexcept {
 std::error_code set_option(handle h, family f, type t, option_id id, int value) noexcept {
     if (is_ip_option(id) && f != family::inet && f != family::inet6) return error::family_mismatch;
     const option_place place = place_of(id, f, t);
+    if (place.level < 0) return make_error_code(error::not_supported);
     if (id == option_id::linger) {
         // Negative: off. Seconds beyond what the field holds are its largest.
         constexpr int most = std::numeric_limits<linger_seconds>::max() < std::numeric_limits<int>::max()
@@ -97,6 +98,7 @@ std::error_code set_option(handle h, family f, type t, option_id id, int value) 
 std::error_code get_option(handle h, family f, type t, option_id id, int& value) noexcept {
     if (is_ip_option(id) && f != family::inet && f != family::inet6) return error::family_mismatch;
     const option_place place = place_of(id, f, t);
+    if (place.level < 0) return make_error_code(error::not_supported);
     if (id == option_id::linger) {
         ::linger l{};
         std::size_t size = sizeof l;

@@ -21,12 +21,15 @@ endif()
 
 # Test only: features to treat as missing although the system has them, so
 # that the paths taken without them run here too (the kqueue-on-linux preset
-# takes macOS's: accept4;SOCK_CLOEXEC;pipe2). Names as the checks below spell
-# the symbols.
-set(PORTSOCK_ASSUME_MISSING "" CACHE STRING "Test only: features to treat as missing (accept4;SOCK_CLOEXEC;pipe2)")
+# takes macOS's: accept4;SOCK_CLOEXEC;pipe2;gethostbyaddr_r;getservbyname_r).
+# Names as the checks below spell the symbols.
+set(portsock_assumable accept4 SOCK_CLOEXEC pipe2 gethostbyaddr_r getservbyname_r)
+list(JOIN portsock_assumable ";" portsock_assumable_text)
+set(PORTSOCK_ASSUME_MISSING "" CACHE STRING "Test only: features to treat as missing (${portsock_assumable_text})")
 foreach(feature IN LISTS PORTSOCK_ASSUME_MISSING)
-    if(NOT feature MATCHES "^(accept4|SOCK_CLOEXEC|pipe2)$")
-        message(FATAL_ERROR "PORTSOCK_ASSUME_MISSING: '${feature}' is not one of accept4, SOCK_CLOEXEC, pipe2")
+    if(NOT feature IN_LIST portsock_assumable)
+        list(JOIN portsock_assumable ", " shown)
+        message(FATAL_ERROR "PORTSOCK_ASSUME_MISSING: '${feature}' is not one of ${shown}")
     endif()
 endforeach()
 
@@ -74,7 +77,34 @@ if(portsock_poller STREQUAL "kqueue")
     unset(CMAKE_REQUIRED_INCLUDES)
 endif()
 
-foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE PIPE2 KQUEUE1)
+# The reentrant netdb calls, in the glibc form the BSDs and musl share
+# (Solaris's differs and is not taken); without them (macOS) the plain calls
+# are made under a lock. getservbyport_r comes with getservbyname_r.
+include(CheckCXXSourceCompiles)
+macro(portsock_check_source symbol source variable)
+    if("${symbol}" IN_LIST PORTSOCK_ASSUME_MISSING)
+        set(${variable} FALSE)
+        message(STATUS "portsock: ${symbol} assumed missing (PORTSOCK_ASSUME_MISSING)")
+    else()
+        check_cxx_source_compiles("${source}" ${variable})
+    endif()
+endmacro()
+portsock_check_source(gethostbyaddr_r [[
+#include <netdb.h>
+#include <sys/socket.h>
+int main() {
+    hostent entry; hostent* result = nullptr; char buffer[64]; int error = 0; char address[4] = {};
+    return gethostbyaddr_r(address, 4, AF_INET, &entry, buffer, sizeof buffer, &result, &error);
+}]] PORTSOCK_HAVE_GETHOSTBYADDR_R)
+portsock_check_source(getservbyname_r [[
+#include <netdb.h>
+int main() {
+    servent entry; servent* result = nullptr; char buffer[64];
+    return getservbyname_r("http", "tcp", &entry, buffer, sizeof buffer, &result) +
+           getservbyport_r(80, "tcp", &entry, buffer, sizeof buffer, &result);
+}]] PORTSOCK_HAVE_GETSERVBYNAME_R)
+
+foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE PIPE2 KQUEUE1 GETHOSTBYADDR_R GETSERVBYNAME_R)
     if(PORTSOCK_HAVE_${feature})
         target_compile_definitions(portsock PRIVATE PORTSOCK_HAVE_${feature}=1)
     else()

@@ -45,4 +45,16 @@ std::error_code resolver_error(int code) noexcept {
     }
 }
 
+std::error_code host_error(int code, int system) noexcept {
+    switch (code) {
+    case HOST_NOT_FOUND: return resolve_error::host_not_found;
+    case TRY_AGAIN: return resolve_error::try_again;
+    case NO_RECOVERY: return resolve_error::fail;
+    case NO_DATA: return resolve_error::no_data;
+    default:
+        if (system != 0) return {system, std::system_category()};
+        return resolve_error::other;
+    }
+}
+
 }  // namespace portsock::sys

@@ -8,6 +8,7 @@
 #include "sys.hpp"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstring>
 
 namespace portsock::sys {
 namespace {
@@ -140,7 +142,8 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
     socklen_t a_size = sizeof a;
     if (::getsockname(h, reinterpret_cast<sockaddr*>(&a), &a_size) < 0) return last_error();
     f = from_native_family(a.ss_family);
-    if (f == family::unspec || !from_native_type(native_t, t)) {
+    t = from_native_type(native_t);
+    if (f == family::unspec || t == type{}) {
         return std::make_error_code(std::errc::address_family_not_supported);
     }
     proto = 0;
@@ -149,6 +152,16 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
     if (::getsockopt(h, SOL_SOCKET, SO_PROTOCOL, &proto, &size) < 0) proto = 0;
 #endif
     return {};
+}
+
+// No POSIX call hands a socket to a process by its id: children inherit
+// descriptors (set_inheritable), and unrelated processes pass them over a
+// Unix socket (SCM_RIGHTS).
+std::error_code share(handle, std::uint32_t, std::string&) { return error::not_supported; }
+
+handle fromshare(std::string_view, family&, type&, int&, std::error_code& ec) noexcept {
+    ec = error::not_supported;
+    return invalid_native_handle;
 }
 
 // Connections ---------------------------------------------------------------
@@ -308,6 +321,127 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
         }
         if (n < 0 && errno != EINTR) return last_error();
     }
+}
+
+// Options set their own way --------------------------------------------------
+
+// The keepalive timing options, by what the headers define: TCP_KEEPIDLE
+// (Linux, the BSDs; macOS spells it TCP_KEEPALIVE), TCP_KEEPINTVL and
+// TCP_KEEPCNT (macOS 10.8 and later). A system without them (OpenBSD sets
+// the times system-wide only) has no keepalive tuning.
+#if defined(TCP_KEEPIDLE)
+#define PORTSOCK_KEEPIDLE TCP_KEEPIDLE
+#elif defined(TCP_KEEPALIVE)
+#define PORTSOCK_KEEPIDLE TCP_KEEPALIVE
+#endif
+#if defined(PORTSOCK_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+#define PORTSOCK_KEEPALIVE_TUNING 1
+#else
+#define PORTSOCK_KEEPALIVE_TUNING 0
+#endif
+
+namespace {
+std::error_code set_int(handle h, int level, int name, int value) noexcept {
+    return set_raw_option(h, level, name, &value, sizeof value);
+}
+std::error_code get_int(handle h, int level, int name, int& value) noexcept {
+    value = 0;
+    std::size_t size = sizeof value;
+    return get_raw_option(h, level, name, &value, size);
+}
+}  // namespace
+
+std::error_code set_keepalive(handle h, const keepalive_settings& value) noexcept {
+#if PORTSOCK_KEEPALIVE_TUNING
+    if (!value.enabled) return set_int(h, SOL_SOCKET, SO_KEEPALIVE, 0);
+    // The times first: a refused value leaves keepalive as it was.
+    std::error_code ec = set_int(h, IPPROTO_TCP, PORTSOCK_KEEPIDLE, static_cast<int>(value.idle.count()));
+    if (!ec) ec = set_int(h, IPPROTO_TCP, TCP_KEEPINTVL, static_cast<int>(value.interval.count()));
+    if (!ec && value.count > 0) ec = set_int(h, IPPROTO_TCP, TCP_KEEPCNT, value.count);
+    if (!ec) ec = set_int(h, SOL_SOCKET, SO_KEEPALIVE, 1);
+    return ec;
+#else
+    (void)h;
+    (void)value;
+    return make_error_code(error::not_supported);
+#endif
+}
+
+std::error_code get_keepalive(handle h, keepalive_settings& value) noexcept {
+#if PORTSOCK_KEEPALIVE_TUNING
+    int on = 0, idle = 0, interval = 0, count = 0;
+    std::error_code ec = get_int(h, SOL_SOCKET, SO_KEEPALIVE, on);
+    if (!ec) ec = get_int(h, IPPROTO_TCP, PORTSOCK_KEEPIDLE, idle);
+    if (!ec) ec = get_int(h, IPPROTO_TCP, TCP_KEEPINTVL, interval);
+    if (!ec) ec = get_int(h, IPPROTO_TCP, TCP_KEEPCNT, count);
+    if (!ec) value = {on != 0, std::chrono::seconds(idle), std::chrono::seconds(interval), count};
+    return ec;
+#else
+    (void)h;
+    (void)value;
+    return make_error_code(error::not_supported);
+#endif
+}
+
+// Linux binds by name (SO_BINDTODEVICE: the socket sends and receives
+// through that interface only; CAP_NET_RAW is needed before Linux 5.7, and
+// to change a binding). macOS binds by index (IP_BOUND_IF, IPV6_BOUND_IF,
+// <netinet/in.h>: not built or run here, the hosted macOS job runs it).
+std::error_code bind_to_device(handle h, family f, std::string_view name) noexcept {
+#if defined(SO_BINDTODEVICE)
+    (void)f;
+    // Linux cuts a longer name short silently: refuse it instead.
+    char text[IFNAMSIZ] = {};
+    if (name.size() >= sizeof text) return std::make_error_code(std::errc::no_such_device);
+    std::memcpy(text, name.data(), name.size());
+    return set_raw_option(h, SOL_SOCKET, SO_BINDTODEVICE, text, name.size());
+#elif defined(IP_BOUND_IF)
+    int index = 0;
+    if (!name.empty()) {
+        std::error_code ec;
+        index = static_cast<int>(if_nametoindex(name, ec));
+        if (ec) return ec;
+    }
+    if (f == family::inet) return set_int(h, IPPROTO_IP, IP_BOUND_IF, index);
+#if defined(IPV6_BOUND_IF)
+    return set_int(h, IPPROTO_IPV6, IPV6_BOUND_IF, index);
+#else
+    return make_error_code(error::not_supported);
+#endif
+#else
+    (void)h;
+    (void)f;
+    (void)name;
+    return make_error_code(error::not_supported);
+#endif
+}
+
+std::error_code bound_device(handle h, family f, std::string& name) {
+#if defined(SO_BINDTODEVICE)
+    (void)f;
+    char text[IFNAMSIZ + 1] = {};
+    std::size_t size = IFNAMSIZ;
+    if (std::error_code ec = get_raw_option(h, SOL_SOCKET, SO_BINDTODEVICE, text, size)) return ec;
+    name.assign(text, ::strnlen(text, size));
+    return {};
+#elif defined(IP_BOUND_IF)
+    int index = 0;
+#if defined(IPV6_BOUND_IF)
+    std::error_code ec = f == family::inet ? get_int(h, IPPROTO_IP, IP_BOUND_IF, index)
+                                           : get_int(h, IPPROTO_IPV6, IPV6_BOUND_IF, index);
+#else
+    if (f != family::inet) return make_error_code(error::not_supported);
+    std::error_code ec = get_int(h, IPPROTO_IP, IP_BOUND_IF, index);
+#endif
+    if (ec) return ec;
+    name = index == 0 ? std::string() : if_indextoname(static_cast<std::uint32_t>(index), ec);
+    return ec;
+#else
+    (void)h;
+    (void)f;
+    (void)name;
+    return make_error_code(error::not_supported);
+#endif
 }
 
 // Pairs and limits ----------------------------------------------------------

@@ -11,7 +11,8 @@ namespace portsock::sys {
 
 /// Starts Winsock once, lazily and thread-safely (a function-local static):
 /// every entry point that can be the first call (open, getaddrinfo,
-/// gethostname, interface_index) calls it, so users never do. Winsock is left
+/// getnameinfo, getservbyname, getservbyport, gethostname) calls it, so
+/// users never do (iphlpapi's interface calls need no start-up). Winsock is left
 /// running until the process exits.
 std::error_code ensure_started() noexcept;
 

@@ -7,17 +7,35 @@
 #include "sys.hpp"
 
 #include <winsock2.h>
+#include <iphlpapi.h>
+#include <mstcpip.h>
 #include <mswsock.h>
 #include <windows.h>
 #include <ws2tcpip.h>
 
 #include <climits>
+#include <cstring>
 
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
 #ifndef WSA_FLAG_NO_HANDLE_INHERIT
 #define WSA_FLAG_NO_HANDLE_INHERIT 0x80
+#endif
+// Keepalive's per-socket options, missing from MinGW-w64's headers: the
+// values of the Windows SDK's ws2ipdef.h (TCP_KEEPIDLE is TCP_KEEPALIVE, 3),
+// documented on "IPPROTO_TCP socket options" (learn.microsoft.com,
+// windows/win32/winsock/ipproto-tcp-socket-options): TCP_KEEPCNT from
+// Windows 10 1703, TCP_KEEPIDLE and TCP_KEEPINTVL from 1709, each in seconds
+// (Go's internal/syscall/windows uses the same numbers).
+#ifndef TCP_KEEPIDLE
+#define TCP_KEEPIDLE 3
+#endif
+#ifndef TCP_KEEPCNT
+#define TCP_KEEPCNT 16
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL 17
 #endif
 
 namespace portsock::sys {
@@ -89,12 +107,11 @@ std::error_code set_nonblocking(handle h, bool on) noexcept {
     return {};
 }
 
-handle dup(handle h, std::error_code& ec) noexcept {
-    WSAPROTOCOL_INFOW info{};
-    if (::WSADuplicateSocketW(native(h), ::GetCurrentProcessId(), &info) == SOCKET_ERROR) {
-        ec = last_error();
-        return invalid_native_handle;
-    }
+namespace {
+
+// The socket that WSADuplicateSocketW described for this process, as
+// Python's dup and fromshare make it: overlapped, not inheritable.
+handle from_protocol_info(WSAPROTOCOL_INFOW& info, std::error_code& ec) noexcept {
     const SOCKET s = ::WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0,
                                   WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
     if (s == INVALID_SOCKET) {
@@ -103,6 +120,17 @@ handle dup(handle h, std::error_code& ec) noexcept {
     }
     ec.clear();
     return static_cast<handle>(s);
+}
+
+}  // namespace
+
+handle dup(handle h, std::error_code& ec) noexcept {
+    WSAPROTOCOL_INFOW info{};
+    if (::WSADuplicateSocketW(native(h), ::GetCurrentProcessId(), &info) == SOCKET_ERROR) {
+        ec = last_error();
+        return invalid_native_handle;
+    }
+    return from_protocol_info(info, ec);
 }
 
 std::error_code set_inheritable(handle h, bool on) noexcept {
@@ -129,11 +157,37 @@ std::error_code describe(handle h, family& f, type& t, int& proto) noexcept {
         return last_error();
     }
     f = from_native_family(info.iAddressFamily);
-    if (f == family::unspec || !from_native_type(info.iSocketType, t)) {
+    t = from_native_type(info.iSocketType);
+    if (f == family::unspec || t == type{}) {
         return std::make_error_code(std::errc::address_family_not_supported);
     }
     proto = info.iProtocol;
     return {};
+}
+
+std::error_code share(handle h, std::uint32_t process_id, std::string& out) {
+    WSAPROTOCOL_INFOW info{};
+    if (::WSADuplicateSocketW(native(h), process_id, &info) == SOCKET_ERROR) return last_error();
+    out.assign(reinterpret_cast<const char*>(&info), sizeof info);
+    return {};
+}
+
+handle fromshare(std::string_view data, family& f, type& t, int& proto, std::error_code& ec) noexcept {
+    WSAPROTOCOL_INFOW info{};
+    if (data.size() != sizeof info) {
+        ec = error::bad_share_data;
+        return invalid_native_handle;
+    }
+    ec = ensure_started();
+    if (ec) return invalid_native_handle;
+    std::memcpy(&info, data.data(), sizeof info);
+    f = from_native_family(info.iAddressFamily);
+    if (f == family::unspec || !from_native_type(info.iSocketType, t)) {
+        ec = std::make_error_code(std::errc::address_family_not_supported);
+        return invalid_native_handle;
+    }
+    proto = info.iProtocol;
+    return from_protocol_info(info, ec);
 }
 
 // Connections ---------------------------------------------------------------
@@ -254,6 +308,97 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
         if (n == SOCKET_ERROR) return last_error();
         if (n > 0) return {};  // ready, or an error that the next call reports
     }
+}
+
+// Options set their own way --------------------------------------------------
+
+namespace {
+// A TCP option older Windows (and wine 8) lacks: refused with WSAENOPROTOOPT,
+// reported as portsock's one error for what a system lacks.
+std::error_code option_error() noexcept {
+    return ::WSAGetLastError() == WSAENOPROTOOPT ? make_error_code(error::not_supported) : last_error();
+}
+std::error_code set_dword(handle h, int level, int name, DWORD value) noexcept {
+    if (::setsockopt(native(h), level, name, reinterpret_cast<const char*>(&value), sizeof value) == SOCKET_ERROR) {
+        return option_error();
+    }
+    return {};
+}
+std::error_code get_dword(handle h, int level, int name, DWORD& value) noexcept {
+    value = 0;  // SO_KEEPALIVE fills one byte (a BOOLEAN) under wine
+    int size = sizeof value;
+    if (::getsockopt(native(h), level, name, reinterpret_cast<char*>(&value), &size) == SOCKET_ERROR) {
+        return option_error();
+    }
+    return {};
+}
+}  // namespace
+
+// Idle time and interval are set together by SIO_KEEPALIVE_VALS, in
+// milliseconds, on every Windows and under wine: one cannot be set without
+// the other (mio#1385, Go's net.KeepAliveConfig). It switches keepalive on
+// as well. The count goes first through TCP_KEEPCNT (Windows 10 1703), so
+// that where it is missing nothing has changed. SIO_KEEPALIVE_VALS cannot be
+// read back: the times are read through TCP_KEEPIDLE and TCP_KEEPINTVL
+// (Windows 10 1709), which wine 8 lacks (error::not_supported there).
+std::error_code set_keepalive(handle h, const keepalive_settings& value) noexcept {
+    if (!value.enabled) return set_dword(h, SOL_SOCKET, SO_KEEPALIVE, FALSE);
+    constexpr long long most = 0xffffffffLL / 1000;  // milliseconds in a ULONG
+    if (value.idle.count() > most || value.interval.count() > most) {
+        return std::make_error_code(std::errc::invalid_argument);
+    }
+    if (value.count > 0) {
+        if (std::error_code ec = set_dword(h, IPPROTO_TCP, TCP_KEEPCNT, static_cast<DWORD>(value.count))) return ec;
+    }
+    tcp_keepalive vals{};
+    vals.onoff = 1;
+    vals.keepalivetime = static_cast<ULONG>(value.idle.count() * 1000);
+    vals.keepaliveinterval = static_cast<ULONG>(value.interval.count() * 1000);
+    DWORD bytes = 0;
+    if (::WSAIoctl(native(h), SIO_KEEPALIVE_VALS, &vals, sizeof vals, nullptr, 0, &bytes, nullptr, nullptr) ==
+        SOCKET_ERROR) {
+        return last_error();
+    }
+    return {};
+}
+
+std::error_code get_keepalive(handle h, keepalive_settings& value) noexcept {
+    DWORD on = 0, idle = 0, interval = 0, count = 0;
+    std::error_code ec = get_dword(h, SOL_SOCKET, SO_KEEPALIVE, on);
+    if (!ec) ec = get_dword(h, IPPROTO_TCP, TCP_KEEPIDLE, idle);
+    if (!ec) ec = get_dword(h, IPPROTO_TCP, TCP_KEEPINTVL, interval);
+    if (!ec) ec = get_dword(h, IPPROTO_TCP, TCP_KEEPCNT, count);
+    if (!ec) {
+        value = {(on & 0xff) != 0, std::chrono::seconds(idle), std::chrono::seconds(interval), static_cast<int>(count)};
+    }
+    return ec;
+}
+
+// Windows has no binding to a device; IP_UNICAST_IF and IPV6_UNICAST_IF
+// choose the interface a socket sends through (receiving is unchanged).
+// "IPPROTO_IP socket options" (learn.microsoft.com): IP_UNICAST_IF takes the
+// index "in network byte order"; "IPPROTO_IPV6 socket options":
+// IPV6_UNICAST_IF takes it "in host byte order".
+std::error_code bind_to_device(handle h, family f, std::string_view name) noexcept {
+    DWORD index = 0;
+    if (!name.empty()) {
+        std::error_code ec;
+        index = if_nametoindex(name, ec);
+        if (ec) return ec;
+    }
+    return f == family::inet ? set_dword(h, IPPROTO_IP, IP_UNICAST_IF, ::htonl(index))
+                             : set_dword(h, IPPROTO_IPV6, IPV6_UNICAST_IF, index);
+}
+
+std::error_code bound_device(handle h, family f, std::string& name) {
+    DWORD index = 0;
+    const std::error_code ec = f == family::inet ? get_dword(h, IPPROTO_IP, IP_UNICAST_IF, index)
+                                                 : get_dword(h, IPPROTO_IPV6, IPV6_UNICAST_IF, index);
+    if (ec) return ec;
+    if (f == family::inet) index = ::ntohl(index);
+    std::error_code name_ec;
+    name = index == 0 ? std::string() : if_indextoname(index, name_ec);
+    return name_ec;
 }
 
 // Pairs and limits ----------------------------------------------------------

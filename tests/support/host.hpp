@@ -19,6 +19,18 @@ bool running_under_wine();
 /// FD_CLOEXEC; Windows: HANDLE_FLAG_INHERIT set).
 bool inheritable(portsock::native_handle_type handle);
 
+/// True where the system hands a socket to a process by its id (Windows'
+/// WSADuplicateSocketW: socket::share / fromshare); POSIX has no such call.
+bool has_share();
+
+/// This process's id, as socket::share takes it.
+std::uint32_t current_process_id();
+
+/// True where a child process can use a socket handle it inherited. Wine
+/// (8.0) hands the handle over, valid in the child, but its Winsock refuses
+/// it there (WSAENOTSOCK); a handle shared by WSADuplicateSocketW works.
+bool children_use_inherited_sockets();
+
 /// True where a signal can interrupt a blocking call (POSIX: EINTR, which
 /// portsock retries); Winsock calls are never interrupted.
 bool calls_can_be_interrupted();
@@ -47,11 +59,6 @@ inline constexpr const char* socket_error_misread =
 /// The MSG_* flags this system has, by its manual pages (Linux, the BSDs
 /// and macOS) or by Winsock's documentation (peek, oob, waitall, dontroute).
 portsock::msg system_msg_flags();
-
-/// The name of some network interface of this machine (if_nameindex's
-/// first), for zone tests; empty where the tests do not look one up
-/// (Windows).
-std::string some_interface_name();
 
 /// How many descriptors (POSIX) or kernel handles (Windows) this process
 /// has open now: a call that leaks one makes the count grow.
@@ -85,13 +92,52 @@ raw_option system_reuse_address();
 /// refuses when the listener set SO_EXCLUSIVEADDRUSE.
 bool reuse_binds_beside_a_wildcard_listener();
 
-/// The loopback interface, for the multicast tests: its index (0 if none
-/// is found) and its name (empty where the tests do not look one up: Windows).
-struct loopback_interface {
-    std::uint32_t index = 0;
-    std::string name;
+/// Which of the TCP and interface options this system has, by its
+/// documentation (Linux's socket(7) and tcp(7); macOS's and FreeBSD's
+/// tcp(4) and ip(4); Microsoft's IPPROTO_TCP and IPPROTO_IP pages) and,
+/// under wine, by what wine 8 implements. Stated per system, not from the
+/// macros the library maps: an option the library failed to map shows here.
+struct option_support {
+    bool keepalive_times;  ///< opt::tcp_keepalive sets idle and interval (count 0)
+    bool keepalive_all;    ///< ... the count too, and reads all of it back
+    bool user_timeout;     ///< TCP_USER_TIMEOUT
+    bool reuse_port;       ///< SO_REUSEPORT
+    bool bind_to_device;   ///< SO_BINDTODEVICE, IP_BOUND_IF or IP_UNICAST_IF (IPv4)
+    bool bind_to_device6;  ///< ... and for IPv6 sockets
 };
-loopback_interface loopback();
+option_support system_options();
+
+/// True where a socket's interface binding can be read back, asked with raw
+/// calls. qemu-user (7.2) reads SO_BINDTODEVICE as an int option, handing
+/// Linux a 4-byte buffer that it refuses (EINVAL: it needs IFNAMSIZ bytes).
+bool device_binding_reads_back();
+inline constexpr const char* device_binding_unreadable =
+    "this system cannot read SO_BINDTODEVICE back (qemu-user passes an int's buffer, which Linux refuses)";
+
+/// The name of the loopback interface ("lo", "lo0"; Windows:
+/// "loopback_<index>", as if_indextoname gives it); empty if unknown.
+std::string loopback_interface_name();
+
+/// A network of this thread's own while the object lives (Linux, as root:
+/// a new network namespace, its loopback up), so that its loopback can be
+/// taken down without touching the machine's. Elsewhere `unavailable()`
+/// says why there is none.
+class private_network {
+public:
+    private_network();
+    ~private_network();
+    private_network(const private_network&) = delete;
+    private_network& operator=(const private_network&) = delete;
+    /// Empty inside a private network, else the reason for a skip.
+    const std::string& unavailable() const { return why_; }
+    /// Takes the loopback down: every packet over it is dropped from now on,
+    /// as if the peer's host had died. False (and `unavailable()`) on failure.
+    bool silence_loopback();
+
+private:
+    int saved_ = -1;
+    std::string why_;
+};
 
 /// An interface that delivers IPv6 multicast to this host's own receivers,
 /// and a unicast address of it, for the Multicast6 tests; `why` says why

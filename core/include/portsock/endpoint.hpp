@@ -1,6 +1,7 @@
 // `endpoint`: one socket address as a value. IPv4 (address + port), IPv6
 // (address + port + scope id), or a Unix-domain path (including Linux's
-// abstract names, which start with a NUL byte).
+// abstract names, which start with a NUL byte); and, as the escape hatch, the
+// raw address of a family portsock has no name for (`other_family`).
 //
 // It is what Python passes around as `('127.0.0.1', 80)`, `('::1', 80, 0, 0)`
 // or `'/tmp/s'`: copyable, comparable, hashable and printable. It never
@@ -70,14 +71,35 @@ public:
     /// A port outside 0-65535 is `error::port_out_of_range`.
     PORTSOCK_API static endpoint parse(std::string_view host, int port, std::error_code& ec) noexcept;
 
+    /// An address of a family portsock has no name for (`other_family(n)`):
+    /// the bytes that follow the family field in the system's socket address
+    /// (for Linux's netlink, `sockaddr_nl` from `nl_pad` on). More than
+    /// `max_path` bytes is `error::path_too_long`; a named family is
+    /// `std::errc::address_family_not_supported` (use `v4`, `v6`, `local`).
+    PORTSOCK_API static endpoint other(portsock::family family, std::string_view bytes,
+                                       std::error_code& ec) noexcept;
+    /// An endpoint from the system's own socket address (`sockaddr_in`,
+    /// `sockaddr_nl`, ...) of `size` bytes. An address too short for its
+    /// family is `std::errc::invalid_argument`.
+    PORTSOCK_API static endpoint from_sockaddr(const void* address, std::size_t size,
+                                               std::error_code& ec) noexcept;
+    /// Writes the system's socket address for this endpoint to `out` (128
+    /// bytes always suffice) and returns its length; 0 with
+    /// `std::errc::no_buffer_space` when `capacity` is too small.
+    PORTSOCK_API std::size_t to_sockaddr(void* out, std::size_t capacity,
+                                         std::error_code& ec) const noexcept;
 #if PORTSOCK_HAS_EXCEPTIONS
     /// Throwing forms of the two `parse` functions and of `local`.
     PORTSOCK_API static endpoint parse(std::string_view text);
     PORTSOCK_API static endpoint parse(std::string_view host, int port);
     PORTSOCK_API static endpoint local(std::string_view path);
+    /// Throwing forms of `other`, `from_sockaddr` and `to_sockaddr`.
+    PORTSOCK_API static endpoint other(portsock::family family, std::string_view bytes);
+    PORTSOCK_API static endpoint from_sockaddr(const void* address, std::size_t size);
+    PORTSOCK_API std::size_t to_sockaddr(void* out, std::size_t capacity) const;
 #endif
 
-    /// `inet`, `inet6`, `local`, or `unspec` for an empty endpoint.
+    /// `inet`, `inet6`, `local`, an `other_family`, or `unspec` for an empty endpoint.
     portsock::family family() const noexcept { return family_; }
     /// True when the endpoint holds no address.
     bool empty() const noexcept { return family_ == portsock::family::unspec; }
@@ -86,7 +108,8 @@ public:
     /// The IPv6 scope id (interface index); 0 otherwise.
     std::uint32_t scope_id() const noexcept { return scope_id_; }
     /// The address bytes in network order: 4 for IPv4, 16 for IPv6, the path
-    /// bytes (no terminating NUL) for Unix-domain endpoints.
+    /// bytes (no terminating NUL) for Unix-domain endpoints, the bytes after
+    /// the family field for an `other_family`.
     std::string_view bytes() const noexcept {
         return {reinterpret_cast<const char*>(data_.data()), size_};
     }
@@ -110,18 +133,22 @@ public:
     /// The same address with another port.
     endpoint with_port(std::uint16_t port) const noexcept {
         endpoint e = *this;
-        e.port_ = family_ == portsock::family::local ? 0 : port;
+        const bool ip = family_ == portsock::family::inet || family_ == portsock::family::inet6;
+        e.port_ = ip ? port : 0;
         return e;
     }
 
     /// The host part as text: `127.0.0.1`, `::1`, `fe80::1%2` (RFC 5952 form),
-    /// or the path of a Unix-domain endpoint (`@name` for an abstract one).
+    /// the path of a Unix-domain endpoint (`@name` for an abstract one), or
+    /// an `other_family`'s bytes in hex.
     PORTSOCK_API std::string host() const;
-    /// `127.0.0.1:80`, `[::1]:80`, `[fe80::1%2]:80`, `/tmp/s`, `@name`, or
-    /// `<empty>` for an empty endpoint. `parse` reads this form back.
+    /// `127.0.0.1:80`, `[::1]:80`, `[fe80::1%2]:80`, `/tmp/s`, `@name`,
+    /// `<family 16: 0000e8030000>` for an `other_family`, or `<empty>` for an
+    /// empty endpoint. `parse` reads the first five forms back.
     PORTSOCK_API std::string to_string() const;
     /// Python's form: `('127.0.0.1', 80)`, `('::1', 80, 0, 0)`, `'/tmp/s'`,
-    /// `b'\x00name'` for an abstract name, `None` for an empty endpoint.
+    /// `b'\x00name'` for an abstract name, `(16, b'...')` for an
+    /// `other_family`, `None` for an empty endpoint.
     PORTSOCK_API std::string repr() const;
 
     /// A hash of the whole value (used by `std::hash<endpoint>`).

@@ -49,7 +49,8 @@ enum class error {
     family_mismatch,      ///< an endpoint whose family does not match the socket's
     empty_endpoint,       ///< an endpoint that holds no address
     no_address,           ///< resolution produced no usable address
-    not_supported,        ///< a flag or option this system does not have
+    not_supported,        ///< a flag, option or call this system does not have
+    bad_share_data,       ///< data for `fromshare` that `share` did not make (wrong size)
     not_multicast,        ///< a group address that is no multicast address (join_group)
 };
 

@@ -7,10 +7,12 @@
 
 #include <portsock/endpoint.hpp>
 #include <portsock/error.hpp>
+#include <portsock/names.hpp>
 #include <portsock/multicast.hpp>
 #include <portsock/native.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>
 #include <portsock/socket.hpp>
+#include <portsock/socketstream.hpp>
 #include <portsock/types.hpp>
 #include <portsock/version.hpp>

@@ -27,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,34 @@ struct recvfrom_data {
     /// The sender.
     endpoint address;
 };
+
+#if PORTSOCK_HAS_EXCEPTIONS
+/// What the throwing forms of `recvfrom_into`, `recvfrom`, `recv_into` and
+/// `recv` throw when a datagram (or seqpacket message) was longer than the
+/// buffer: `std::errc::message_size`, on every backend (Windows' WSAEMSGSIZE;
+/// Python on Linux truncates silently). The rest of the datagram is gone, but
+/// what arrived is kept: `transferred()` bytes (the buffer's size), left in
+/// the caller's buffer by the `_into` forms and held in `data()` for `recv`
+/// and `recvfrom` (empty for the `_into` forms); `sender()` is who sent it
+/// (for `recv` forms the connected peer, or empty when not connected).
+/// The `std::error_code` forms report the same with their usual result.
+class PORTSOCK_EXCEPTION_API truncated_error : public socket_error {
+public:
+    truncated_error(std::error_code ec, const std::string& what, std::size_t transferred,
+                    const endpoint& sender, std::string data = {})
+        : socket_error(ec, what, transferred),
+          sender_(sender),
+          data_(std::make_shared<const std::string>(std::move(data))) {}
+    /// The datagram's sender.
+    const endpoint& sender() const noexcept { return sender_; }
+    /// The datagram's first `transferred()` bytes (`recv`, `recvfrom`).
+    const std::string& data() const noexcept { return *data_; }
+
+private:
+    endpoint sender_;
+    std::shared_ptr<const std::string> data_;  // shared: copying an exception must not throw
+};
+#endif
 
 namespace detail {
 template <class T>
@@ -111,6 +140,21 @@ public:
     /// unless asked.
     void set_inheritable(bool inheritable, std::error_code& ec) noexcept;
     bool get_inheritable(std::error_code& ec) const noexcept;
+    /// Python's `share(process_id)`, a Windows call: the bytes (a
+    /// WSAPROTOCOL_INFOW) with which process `process_id` makes its own
+    /// socket for this connection by `fromshare`, once. Pass them over any
+    /// channel (a pipe, a socket). POSIX has no equivalent, and both calls
+    /// fail there with `error::not_supported`: a child process inherits a
+    /// socket marked `set_inheritable(true)` (pass it the `fileno()` and call
+    /// `from_handle` there), and `dup` copies one within a process; passing a
+    /// descriptor to an unrelated process over a Unix socket (SCM_RIGHTS) is
+    /// not offered yet.
+    std::string share(std::uint32_t process_id, std::error_code& ec) const;
+    /// Python's `socket.fromshare(data)`: the socket that `share` made for
+    /// this process, its family, type and protocol read from the data, in
+    /// the default timeout mode and not inheritable. Data of the wrong size
+    /// is `error::bad_share_data`.
+    static socket fromshare(std::string_view data, std::error_code& ec) noexcept;
 
     // Python's attributes ---------------------------------------------------
     /// The address family given when the socket was opened.
@@ -225,6 +269,19 @@ public:
                     std::error_code& ec) noexcept;
     std::size_t getsockopt(int level, int name, void* value, std::size_t size,
                            std::error_code& ec) const noexcept;
+    /// Binds an IP socket to one network interface by name, as Linux's
+    /// `setsockopt(SOL_SOCKET, SO_BINDTODEVICE, b"eth0")`; `""` removes the
+    /// binding. Linux: the socket sends and receives through that interface
+    /// only (before Linux 5.7 this needs CAP_NET_RAW: `operation_not_permitted`).
+    /// macOS: IP_BOUND_IF / IPV6_BOUND_IF, the same by the interface's index.
+    /// Windows: IP_UNICAST_IF / IPV6_UNICAST_IF, which choose only the
+    /// interface the socket sends through. An unknown name is
+    /// `std::errc::no_such_device`, a socket not IPv4/IPv6
+    /// `error::family_mismatch`, a system with no equivalent (the BSDs)
+    /// `error::not_supported`.
+    void bind_to_device(std::string_view interface_name, std::error_code& ec) noexcept;
+    /// The interface `bind_to_device` bound the socket to; `""` when unbound.
+    std::string bound_device(std::error_code& ec) const;
 
     // Multicast (the interface forms: portsock/multicast.hpp) ----------------
     /// Python's `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq)` (IPv6:
@@ -276,7 +333,8 @@ public:
 #if PORTSOCK_HAS_EXCEPTIONS
     // Throwing forms ----------------------------------------------------------
     /// Throwing forms of the calls above: the same behaviour; a failure throws
-    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint.
+    /// `socket_error` (`timeout_error`, `gaierror`) naming the operation and endpoint;
+    /// the receives throw `truncated_error` for a datagram longer than the buffer.
     void bind(const endpoint& address);
     void bind(std::string_view host, int port);
     void listen(int backlog = default_backlog);
@@ -303,6 +361,9 @@ public:
     socket dup() const;
     void set_inheritable(bool inheritable);
     bool get_inheritable() const;
+    /// Throwing forms of `share` and `fromshare`.
+    std::string share(std::uint32_t process_id) const;
+    static socket fromshare(std::string_view data);
     void settimeout(std::optional<double> seconds);
     template <class Rep, class Period>
     void settimeout(std::chrono::duration<Rep, Period> timeout) {
@@ -313,6 +374,8 @@ public:
     void setsockopt(socket_option<V, Id> option, detail::identity_t<V> value);
     template <class V, option_id Id>
     V getsockopt(socket_option<V, Id> option) const;
+    void bind_to_device(std::string_view interface_name);
+    std::string bound_device() const;
     /// Throwing forms of the multicast calls: the message names the call,
     /// the group and the interface ("join_group 10.0.0.1: not a multicast
     /// group address").
@@ -331,6 +394,8 @@ private:
     // seconds or -1 for off, the pending error as a native code).
     void set_int_option(option_id id, int value, std::error_code& ec) noexcept;
     int get_int_option(option_id id, std::error_code& ec) const noexcept;
+    void set_keepalive(const keepalive_settings& value, std::error_code& ec) noexcept;
+    keepalive_settings get_keepalive(std::error_code& ec) const noexcept;
     static std::error_code error_from_native(int code) noexcept;
     // opt::multicast_interface, whose value is no int.
     void set_interface_option(const interface_spec& value, std::error_code& ec) noexcept;
@@ -389,6 +454,15 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family, ports
 /// address tried with its error.
 PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
                          std::error_code& ec, std::vector<connect_attempt>* attempts = nullptr);
+/// Python's `create_connection(address, timeout, source_address)`: as
+/// above, each attempt's socket first bound to `source_address` (port 0:
+/// any free port). An attempt whose family differs from the source's fails
+/// with `error::family_mismatch` and the next address is tried, as Python's
+/// bind fails for it. The throwing form names the source: `connect to
+/// example.org:80 from 192.0.2.7:0 (tried ...)`.
+PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address, std::error_code& ec,
+                         std::vector<connect_attempt>* attempts = nullptr);
 
 /// Python's `socket.setdefaulttimeout`: the timeout mode every socket starts
 /// in from now on (`open`, `accept`, `socketpair`, `create_connection`
@@ -405,6 +479,22 @@ PORTSOCK_API std::optional<double> getdefaulttimeout() noexcept;
 PORTSOCK_API socket create_server(const endpoint& address, int backlog, bool dual_stack,
                      std::error_code& ec) noexcept;
 
+/// Python's keyword arguments of `create_server(address, *, backlog,
+/// reuse_port, dualstack_ipv6)`: `create_server(address, {128, true}, ec)`.
+struct server_options {
+    /// The `listen` backlog.
+    int backlog = socket::default_backlog;
+    /// Sets `opt::reuse_port` before binding, so that several servers share
+    /// the port (`error::not_supported` where the system lacks it, as Python
+    /// raises ValueError).
+    bool reuse_port = false;
+    /// Python's `dualstack_ipv6`: see `dual_stack` above.
+    bool dual_stack = false;
+};
+/// `create_server` with Python's keyword arguments.
+PORTSOCK_API socket create_server(const endpoint& address, const server_options& options,
+                     std::error_code& ec) noexcept;
+
 #if PORTSOCK_HAS_EXCEPTIONS
 /// Throwing form of `socketpair`.
 PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = portsock::family::unspec,
@@ -413,11 +503,16 @@ PORTSOCK_API std::pair<socket, socket> socketpair(portsock::family family = port
 /// Throws with a message that lists every attempt.
 PORTSOCK_API socket create_connection(std::string_view host, int port,
                          std::optional<double> timeout = std::nullopt);
+/// Throws with a message that names the source and lists every attempt.
+PORTSOCK_API socket create_connection(std::string_view host, int port, std::optional<double> timeout,
+                         const endpoint& source_address);
 /// Throwing form of `setdefaulttimeout`.
 PORTSOCK_API void setdefaulttimeout(std::optional<double> seconds);
 /// Throwing form of `create_server`.
 PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket::default_backlog,
                      bool dual_stack = false);
+/// Throwing form of `create_server` with Python's keyword arguments.
+PORTSOCK_API socket create_server(const endpoint& address, const server_options& options);
 #endif
 
 // Typed options: thin templates over the int-valued backend calls. ----------
@@ -426,8 +521,13 @@ PORTSOCK_API socket create_server(const endpoint& address, int backlog = socket:
 
 namespace detail {
 template <class V>
+inline constexpr bool is_duration = false;
+template <class Rep, class Period>
+inline constexpr bool is_duration<std::chrono::duration<Rep, Period>> = true;
+template <class V>
 int option_to_int(const V& value) noexcept {
-    if constexpr (std::is_same_v<V, std::chrono::seconds>) {
+    if constexpr (is_duration<V>) {
+        // Negative: -1 (linger off; refused by the system elsewhere).
         return value.count() < 0 ? -1
                : value.count() > 0x7fffffff ? 0x7fffffff
                                             : static_cast<int>(value.count());
@@ -439,8 +539,8 @@ template <class V>
 V option_from_int(int value) noexcept {
     if constexpr (std::is_same_v<V, bool>) {
         return value != 0;
-    } else if constexpr (std::is_same_v<V, std::chrono::seconds>) {
-        return std::chrono::seconds{value};
+    } else if constexpr (is_duration<V>) {
+        return V{value};
     } else {
         return static_cast<V>(value);
     }
@@ -451,7 +551,9 @@ template <class V, option_id Id>
 inline void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value,
                         std::error_code& ec) noexcept {
     static_assert(Id != option_id::error, "opt::error is read-only");
-    if constexpr (std::is_same_v<V, interface_spec>) {
+    if constexpr (Id == option_id::tcp_keepalive) {
+        set_keepalive(value, ec);
+    } else if constexpr (std::is_same_v<V, interface_spec>) {
         set_interface_option(value, ec);
     } else {
         set_int_option(Id, detail::option_to_int(value), ec);
@@ -460,7 +562,9 @@ inline void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value
 
 template <class V, option_id Id>
 inline V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
-    if constexpr (std::is_same_v<V, interface_spec>) {
+    if constexpr (Id == option_id::tcp_keepalive) {
+        return get_keepalive(ec);
+    } else if constexpr (std::is_same_v<V, interface_spec>) {
         return get_interface_option(ec);
     } else if constexpr (Id == option_id::error) {
         return error_from_native(get_int_option(Id, ec));

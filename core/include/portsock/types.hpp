@@ -6,6 +6,7 @@
 // same thing on every platform. Python's spelling is given beside each one.
 #pragma once
 
+#include <portsock/export.hpp>
 #include <portsock/native.hpp>
 
 #include <chrono>
@@ -20,6 +21,7 @@ enum class family : std::uint8_t {
     inet = 1,    ///< AF_INET: IPv4
     inet6 = 2,   ///< AF_INET6: IPv6
     local = 3,   ///< AF_UNIX (also called AF_LOCAL): Unix-domain sockets
+    // 0x81-0xff: a family portsock has no name for; see `other_family`.
 };
 
 /// Socket type (Python: `SOCK_*`).
@@ -28,7 +30,35 @@ enum class type : std::uint8_t {
     dgram = 2,      ///< SOCK_DGRAM: datagrams (UDP)
     raw = 3,        ///< SOCK_RAW: raw network protocol access
     seqpacket = 4,  ///< SOCK_SEQPACKET: reliable, ordered datagrams
+    // 0x81-0xff: a type portsock has no name for; see `other_type`.
 };
+
+/// The escape hatch for what portsock has no name for (Python passes plain
+/// numbers: `socket.socket(16, SOCK_RAW, 0)`): the family the system numbers
+/// `system_number` (1-127), for Linux's netlink (16), AF_PACKET (17), AF_CAN
+/// (29) and the like. Sockets, endpoints and the poller take it as any family:
+/// `socket s{other_family(16), type::raw, 0}`. A number the system gives to
+/// `inet`, `inet6` or `local` is read back as that name (`socket::family()`);
+/// a number outside 1-127 gives `family::unspec`, which `open` refuses. The
+/// numbers are the system's own, so code that uses them is not portable.
+constexpr family other_family(int system_number) noexcept {
+    return system_number > 0 && system_number < 0x80 ? static_cast<family>(0x80 | system_number)
+                                                     : family::unspec;
+}
+/// The same for a socket type (SOCK_RDM is 4 on Linux, SOCK_PACKET 10).
+/// Out of range: `type{}`, which `open` refuses.
+constexpr type other_type(int system_number) noexcept {
+    return system_number > 0 && system_number < 0x80 ? static_cast<type>(0x80 | system_number) : type{};
+}
+/// True for a family made by `other_family` (one portsock has no name for).
+constexpr bool is_other(family f) noexcept { return (static_cast<unsigned>(f) & 0x80) != 0; }
+/// True for a type made by `other_type`.
+constexpr bool is_other(type t) noexcept { return (static_cast<unsigned>(t) & 0x80) != 0; }
+/// The system's number for a family (AF_INET's on this system for
+/// `family::inet`; 16 for `other_family(16)`); 0 for `unspec`.
+PORTSOCK_API int system_number(family f) noexcept;
+/// The system's number for a socket type (SOCK_STREAM's for `type::stream`).
+PORTSOCK_API int system_number(type t) noexcept;
 
 /// Well-known protocol numbers (IANA numbers, the same on every system).
 /// A protocol of 0 lets the system choose the default for the family and type.
@@ -83,6 +113,9 @@ enum class option_id : std::uint8_t {
     no_delay,       ///< TCP_NODELAY
     v6_only,        ///< IPV6_V6ONLY
     error,          ///< SO_ERROR (read only: the pending error, cleared by reading)
+    tcp_keepalive,  ///< SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT
+    user_timeout,   ///< TCP_USER_TIMEOUT (Linux)
+    reuse_port,     ///< SO_REUSEPORT (not Windows)
     // The IP options below have one name per concept; the socket's family
     // picks the system's option (IPv4's IP_*, IPv6's IPV6_*).
     multicast_ttl,        ///< IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS
@@ -90,6 +123,31 @@ enum class option_id : std::uint8_t {
     multicast_interface,  ///< IP_MULTICAST_IF / IPV6_MULTICAST_IF
     ttl,                  ///< IP_TTL / IPV6_UNICAST_HOPS
     tos,                  ///< IP_TOS / IPV6_TCLASS
+};
+
+/// The value of `opt::tcp_keepalive`: keepalive switched on or off, and when
+/// on, how soon a silent peer is found dead: after `idle` without traffic
+/// the first probe goes out, then one every `interval`, and after `count`
+/// unanswered probes the connection fails (`std::errc::timed_out`). The
+/// defaults are RFC 1122's and Linux's: 2 hours, 75 s, 9 probes, which is
+/// why keepalive alone takes over two hours to notice a dead peer.
+///
+/// The three are set together, so that every system gets the same call
+/// (Windows sets idle and interval only as a pair, SIO_KEEPALIVE_VALS).
+/// When on, `idle` and `interval` must be at least 1 s and `count` not
+/// negative, else `std::errc::invalid_argument` and nothing changes; the system may
+/// refuse larger values than it keeps (Linux: 32767 s, 127 probes).
+/// `count` 0 leaves the system's count (Windows' is 10), for a system that
+/// cannot set it (Windows before 10 1703, wine); asking for a count there
+/// is `error::not_supported`. When off, only SO_KEEPALIVE is cleared.
+/// Read back, the settings are the system's, also when off. A system
+/// without per-socket keepalive times (OpenBSD) is `error::not_supported`;
+/// one that sets them but cannot read them (wine) is too on reading.
+struct keepalive_settings {
+    bool enabled = true;
+    std::chrono::seconds idle{7200};
+    std::chrono::seconds interval{75};
+    int count = 9;
 };
 
 class interface_spec;  // portsock/multicast.hpp
@@ -144,6 +202,18 @@ inline constexpr socket_option<bool, option_id::no_delay> no_delay{};
 inline constexpr socket_option<bool, option_id::v6_only> v6_only{};
 /// SO_ERROR (read only): the pending error, cleared by reading it
 inline constexpr socket_option<std::error_code, option_id::error> error{};
+/// Keepalive with its timing (see `keepalive_settings`). Named as Windows'
+/// `struct tcp_keepalive`, so as not to read like `keep_alive`, which
+/// stays the switch alone.
+inline constexpr socket_option<keepalive_settings, option_id::tcp_keepalive> tcp_keepalive{};
+/// TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the
+/// connection fails (0: the system's rule). Linux only; elsewhere
+/// `error::not_supported`.
+inline constexpr socket_option<std::chrono::milliseconds, option_id::user_timeout> user_timeout{};
+/// SO_REUSEPORT: sockets that all set it may bind the same address and
+/// port (Linux spreads a listening port's connections over them). Linux,
+/// macOS and the BSDs; Windows has none: `error::not_supported`.
+inline constexpr socket_option<bool, option_id::reuse_port> reuse_port{};
 /// IP_MULTICAST_TTL (IPv4) / IPV6_MULTICAST_HOPS (IPv6): how many routers a
 /// multicast datagram may cross, 0-255 (default 1: the local network only).
 inline constexpr socket_option<int, option_id::multicast_ttl> multicast_ttl{};

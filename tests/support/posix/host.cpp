@@ -2,8 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace testsupport {
 
@@ -23,6 +25,13 @@ bool inheritable(portsock::native_handle_type handle) {
     const int flags = ::fcntl(handle, F_GETFD);
     return flags >= 0 && (flags & FD_CLOEXEC) == 0;
 }
+
+// Children inherit descriptors; unrelated processes pass them by SCM_RIGHTS.
+bool has_share() { return false; }
+
+std::uint32_t current_process_id() { return static_cast<std::uint32_t>(::getpid()); }
+
+bool children_use_inherited_sockets() { return true; }
 
 bool calls_can_be_interrupted() { return true; }
 
@@ -85,20 +94,6 @@ std::string some_interface_name() {
     return name;
 }
 
-loopback_interface loopback() {
-    loopback_interface out;
-    ifaddrs* list = nullptr;
-    if (::getifaddrs(&list) != 0) return out;
-    for (const ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-        if ((i->ifa_flags & IFF_LOOPBACK) == 0 || (i->ifa_flags & IFF_UP) == 0) continue;
-        out.name = i->ifa_name;
-        out.index = ::if_nametoindex(i->ifa_name);
-        break;
-    }
-    ::freeifaddrs(list);
-    return out;
-}
-
 multicast6_interface ipv6_multicast_interface() {
     multicast6_interface out;
     const char* given = std::getenv("PORTSOCK_TEST_MULTICAST6");
@@ -123,7 +118,7 @@ multicast_calls multicast_support() {
     out.interface_option =
         ::setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof address) == 0 || errno != ENOPROTOOPT;
     group_req request{};
-    request.gr_interface = loopback().index;
+    request.gr_interface = ::if_nametoindex(loopback_interface_name().c_str());
     auto* group = reinterpret_cast<sockaddr_in*>(&request.gr_group);
     group->sin_family = AF_INET;
     group->sin_addr.s_addr = htonl(0xefff4dfe);  // 239.255.77.254
@@ -212,5 +207,95 @@ bool reuse_binds_beside_a_wildcard_listener() {
     return true;
 #endif
 }
+
+option_support system_options() {
+#if defined(__linux__)
+    // tcp(7): TCP_KEEPIDLE/KEEPINTVL/KEEPCNT since 2.4, TCP_USER_TIMEOUT
+    // since 2.6.37; socket(7): SO_REUSEPORT since 3.9, SO_BINDTODEVICE.
+    return {true, true, true, true, true, true};
+#elif defined(__APPLE__)
+    // tcp(4): TCP_KEEPALIVE/KEEPINTVL/KEEPCNT (10.8); ip(4), ip6(4):
+    // IP_BOUND_IF, IPV6_BOUND_IF; SO_REUSEPORT. No TCP_USER_TIMEOUT.
+    return {true, true, false, true, true, true};
+#elif defined(__FreeBSD__) || defined(__NetBSD__) || defined(__DragonFly__)
+    // tcp(4): the keepalive options; SO_REUSEPORT; no interface binding.
+    return {true, true, false, true, false, false};
+#else
+    // OpenBSD and others: keepalive times are system-wide only.
+    return {false, false, false, true, false, false};
+#endif
+}
+
+bool device_binding_reads_back() {
+#if defined(SO_BINDTODEVICE)
+    // Bound: Linux answers an unbound socket before it looks at the buffer.
+    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    char name[IFNAMSIZ] = "lo";
+    socklen_t size = sizeof name;
+    const bool ok = s >= 0 && (::setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, name, 2) != 0 ||
+                               ::getsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, name, &size) == 0);
+    if (s >= 0) ::close(s);
+    return ok;
+#else
+    return true;
+#endif
+}
+
+std::string loopback_interface_name() {
+    std::string name;
+    if (struct if_nameindex* list = ::if_nameindex()) {
+        for (struct if_nameindex* i = list; i->if_name != nullptr; ++i) {
+            if (std::strcmp(i->if_name, "lo") == 0 || std::strcmp(i->if_name, "lo0") == 0) name = i->if_name;
+        }
+        ::if_freenameindex(list);
+    }
+    return name;
+}
+
+namespace {
+// Sets or clears IFF_UP on the loopback ("lo": Linux's name, the only
+// system with namespaces here).
+bool loopback_up(bool up, std::string& why) {
+    const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ifreq request{};
+    std::strcpy(request.ifr_name, "lo");
+    bool ok = s >= 0 && ::ioctl(s, SIOCGIFFLAGS, &request) == 0;
+    if (ok) {
+        request.ifr_flags = static_cast<short>(up ? request.ifr_flags | IFF_UP : request.ifr_flags & ~IFF_UP);
+        ok = ::ioctl(s, SIOCSIFFLAGS, &request) == 0;
+    }
+    if (!ok) why = std::string("cannot set the loopback ") + (up ? "up" : "down") + ": " + std::strerror(errno);
+    if (s >= 0) ::close(s);
+    return ok;
+}
+}  // namespace
+
+private_network::private_network() {
+#if defined(CLONE_NEWNET)
+    saved_ = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (saved_ < 0) {
+        why_ = std::string("cannot open /proc/self/ns/net: ") + std::strerror(errno);
+    } else if (::unshare(CLONE_NEWNET) != 0) {
+        why_ = std::string("a network namespace needs root (unshare(CLONE_NEWNET): ") + std::strerror(errno) + ')';
+        ::close(saved_);
+        saved_ = -1;
+    } else {
+        loopback_up(true, why_);
+    }
+#else
+    why_ = "this system has no network namespaces";
+#endif
+}
+
+private_network::~private_network() {
+#if defined(CLONE_NEWNET)
+    if (saved_ >= 0) {
+        ::setns(saved_, CLONE_NEWNET);
+        ::close(saved_);
+    }
+#endif
+}
+
+bool private_network::silence_loopback() { return why_.empty() && loopback_up(false, why_); }
 
 }  // namespace testsupport

@@ -1,6 +1,7 @@
 #include "host.hpp"
 
 #include <winsock2.h>
+#include <iphlpapi.h>
 #include <windows.h>
 
 #include <cstdint>
@@ -18,6 +19,12 @@ bool inheritable(portsock::native_handle_type handle) {
     return ::GetHandleInformation(reinterpret_cast<HANDLE>(handle), &flags) && (flags & HANDLE_FLAG_INHERIT) != 0;
 }
 
+bool has_share() { return true; }
+
+std::uint32_t current_process_id() { return ::GetCurrentProcessId(); }
+
+bool children_use_inherited_sockets() { return !running_under_wine(); }
+
 bool calls_can_be_interrupted() { return false; }
 
 bool truncation_reports_the_count() { return false; }
@@ -26,14 +33,6 @@ bool truncation_reports_the_count() { return false; }
 bool recvfrom_reports_whole_length() { return false; }
 
 std::string some_interface_name() { return {}; }
-
-loopback_interface loopback() {
-    // Windows numbers its Loopback Pseudo-Interface 1; wine hands the index
-    // to the host, whose lo is 1 too on Linux.
-    loopback_interface out;
-    out.index = 1;
-    return out;
-}
 
 multicast6_interface ipv6_multicast_interface() {
     multicast6_interface out;
@@ -95,5 +94,31 @@ raw_option system_reuse_address() { return {SOL_SOCKET, SO_REUSEADDR}; }
 // refuses a more specific bind of its port, SO_REUSEADDR or not (trio's
 // notes-to-self/how-does-windows-so-reuseaddr-work.py table).
 bool reuse_binds_beside_a_wildcard_listener() { return false; }
+
+// IPPROTO_TCP socket options: TCP_KEEPCNT from Windows 10 1703, TCP_KEEPIDLE
+// and TCP_KEEPINTVL from 1709 (wine 8 refuses all three, WSAENOPROTOOPT);
+// SIO_KEEPALIVE_VALS everywhere. No TCP_USER_TIMEOUT, no SO_REUSEPORT.
+// IP_UNICAST_IF and IPV6_UNICAST_IF (wine 8 refuses the IPv6 one, WSAEINVAL).
+option_support system_options() {
+    const bool wine = running_under_wine();
+    return {true, !wine, false, false, true, !wine};
+}
+
+bool device_binding_reads_back() { return true; }
+
+// Windows names its loopback "loopback_<index>" (if_indextoname, netioapi.h);
+// its index is what GetBestInterface gives for 127.0.0.1.
+std::string loopback_interface_name() {
+    DWORD index = 0;
+    char name[IF_MAX_STRING_SIZE + 1] = {};
+    if (::GetBestInterface(::htonl(INADDR_LOOPBACK), &index) != NO_ERROR || ::if_indextoname(index, name) == nullptr) {
+        return {};
+    }
+    return name;
+}
+
+private_network::private_network() : why_("Windows has no network namespaces") {}
+private_network::~private_network() = default;
+bool private_network::silence_loopback() { return false; }
 
 }  // namespace testsupport
