@@ -451,3 +451,96 @@ TEST(Sockcat, Ipv6OnlyRefusesIpv4OverTcpAndUdp) {
         EXPECT_TRUE(p.kill()) << p.err();  // still waiting for an IPv6 peer
     }
 }
+
+// --- Against real peers: OpenBSD netcat and socat, both ways -----------------
+
+namespace {
+
+const std::string netcat_exe = PORTSOCK_NETCAT;
+const std::string socat_exe = PORTSOCK_SOCAT;
+
+std::string why_absent(const char* program, const char* package) {
+    return std::string(program) + " was not found (ci/install-debian.sh installs " + package +
+           "), or this build cannot start a build-host program (a Windows build under wine, a board)";
+}
+
+// Every byte value, NUL, CR, LF and ^Z included, `size` bytes in all.
+std::string binary_bytes(std::size_t size, unsigned seed) {
+    std::string data(size, '\0');
+    for (std::size_t k = 0; k < size; ++k) data[k] = static_cast<char>((k * 7 + seed + k / 251) & 0xff);
+    return data;
+}
+
+child_process start_host(const std::vector<std::string>& argv) {
+    std::error_code ec;
+    child_process p = child_process::start(argv, ec, child_process::built_for::host);
+    EXPECT_OK(ec) << " starting " << argv[0];
+    return p;
+}
+
+// The port a peer tool's listening line names: the digits at its end.
+std::string trailing_port(std::optional<std::string> line) {
+    if (!line) return "";
+    const auto start = line->find_last_not_of("0123456789");
+    return start == std::string::npos ? *line : line->substr(start + 1);
+}
+
+// `listener` (already listening on `port`) and `client` exchange binary
+// data both ways; each must end with status 0 and print the other's bytes.
+void exchange(child_process& listener, child_process& client) {
+    // Less than a pipe buffer each way: the listener's output is read at its end.
+    const std::string to_listener = binary_bytes(40000, 1), to_client = binary_bytes(30000, 2);
+    listener.write_stdin(to_client);
+    listener.close_stdin();
+    const result c = finish(client, to_listener);
+    const result l = finish(listener, "");
+    EXPECT_EQ(c.status, 0) << c.err;
+    EXPECT_EQ(l.status, 0) << l.err;
+    EXPECT_TRUE(c.out == to_client) << "the client received " << c.out.size() << " of " << to_client.size()
+                                    << " bytes, or other bytes";
+    EXPECT_TRUE(l.out == to_listener) << "the listener received " << l.out.size() << " of " << to_listener.size()
+                                      << " bytes, or other bytes";
+}
+
+}  // namespace
+
+TEST(SockcatInterop, ConnectsToOpenBsdNetcat) {
+    if (netcat_exe.empty()) GTEST_SKIP() << why_absent("nc.openbsd", "netcat-openbsd");
+    // -N: nc shuts its side down at its input's end, as sockcat does.
+    child_process nc = start_host({netcat_exe, "-lvN", "127.0.0.1", "0"});
+    const std::string port = trailing_port(nc.read_error_line(20s));  // "Listening on localhost 40651"
+    ASSERT_FALSE(port.empty()) << nc.err();
+    child_process client = start({sockcat_exe, "127.0.0.1", port});
+    exchange(nc, client);
+}
+
+TEST(SockcatInterop, OpenBsdNetcatConnectsToIt) {
+    if (netcat_exe.empty()) GTEST_SKIP() << why_absent("nc.openbsd", "netcat-openbsd");
+    auto [listener, where] = start_listening_sockcat({"127.0.0.1", "0"});
+    ASSERT_FALSE(where.empty());
+    child_process nc = start_host({netcat_exe, "-N", "127.0.0.1", port_of(where)});
+    exchange(listener, nc);
+}
+
+TEST(SockcatInterop, ConnectsToSocat) {
+    if (socat_exe.empty()) GTEST_SKIP() << why_absent("socat", "socat");
+    // -t 30: socat waits up to 30 s (not 0.5) for the other side's end.
+    child_process socat = start_host({socat_exe, "-d", "-d", "-t", "30", "TCP-LISTEN:0,bind=127.0.0.1", "STDIO"});
+    std::string port;
+    for (int k = 0; k < 10 && port.empty(); ++k) {  // "... N listening on AF=2 127.0.0.1:53431"
+        const auto line = socat.read_error_line(20s);
+        if (!line) break;
+        if (line->find("listening on") != std::string::npos) port = trailing_port(line);
+    }
+    ASSERT_FALSE(port.empty()) << socat.err();
+    child_process client = start({sockcat_exe, "127.0.0.1", port});
+    exchange(socat, client);
+}
+
+TEST(SockcatInterop, SocatConnectsToIt) {
+    if (socat_exe.empty()) GTEST_SKIP() << why_absent("socat", "socat");
+    auto [listener, where] = start_listening_sockcat({"127.0.0.1", "0"});
+    ASSERT_FALSE(where.empty());
+    child_process socat = start_host({socat_exe, "-t", "30", "STDIO", "TCP:127.0.0.1:" + port_of(where)});
+    exchange(listener, socat);
+}
