@@ -97,6 +97,7 @@ struct options {
     portsock::family family = portsock::family::unspec;
     std::optional<double> wait, quit;  // -w, -q
     std::string source_port, source_host;  // -p, -s
+    int source_port_number = 0;            // -p resolved (connecting)
     std::vector<std::string> positional;
 };
 
@@ -274,13 +275,8 @@ portsock::socket connect_to(const std::string& host, int port, const options& o,
                             std::string& what) {
     const auto t = o.udp ? portsock::type::dgram : portsock::type::stream;
     what = "connect to " + host_port(host, port);
-    int source_port = 0;
+    const int source_port = o.source_port_number;
     const bool bind_source = !o.source_host.empty() || !o.source_port.empty();
-    if (!o.source_port.empty() && !app::parse_int(o.source_port, 0, 65535, source_port)) {
-        ec = portsock::error::port_out_of_range;
-        what = "source port " + o.source_port;
-        return {};
-    }
     if (bind_source) what += " from " + host_port(o.source_host.empty() ? "*" : o.source_host, source_port);
     const auto infos = portsock::getaddrinfo(host, port, o.family, t, 0,
                                              o.numeric ? portsock::ai::numerichost : portsock::ai::none, ec);
@@ -580,6 +576,10 @@ int main(int argc, char** argv) {
     options o;
     const int parsed = parse(argc, argv, o);
     if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;
+    if (!o.listen && !o.source_port.empty()) {
+        const int status = resolve_port(o.source_port, o, o.source_port_number);
+        if (status != app::ok) return status;
+    }
     if (o.scan) return scan(o.positional[0], o.positional[1], o);
 
     input in;

@@ -190,6 +190,7 @@ TEST(Sockcat, UsageErrorsSayWhatIsWrong) {
         {{"-b", "h", "1"}, "sockcat: -b needs -u\n"},
         {{"-k", "h", "1"}, "sockcat: -k needs -l\n"},
         {{"h", "70000"}, "sockcat: bad port 70000\n"},
+        {{"-p", "99999", "h", "1"}, "sockcat: bad port 99999\n"},
         {{"-n", "h", "http"}, "sockcat: port http is not a number (-n: no service names)\n"},
         {{"-z", "h", "30-20"}, "sockcat: bad port range 30-20\n"},
     };
