@@ -575,3 +575,27 @@ TEST(SockcatInterop, SocatConnectsToIt) {
     child_process socat = start_host({socat_exe, "-t", "30", "STDIO", "TCP:127.0.0.1:" + port_of(where)});
     exchange(listener, socat);
 }
+
+TEST(Sockcat, KeepListeningOverUdpAnswersTheLatestPeer) {
+    auto [listener, where] = start_listening_sockcat({"-uvk", "-p", "0", "127.0.0.1"});
+    ASSERT_FALSE(where.empty());
+    const auto port = static_cast<std::uint16_t>(std::stoi(port_of(where)));
+    std::error_code ec;
+    for (const std::string name : {"a", "b"}) {
+        ps::socket peer;
+        peer.open(ps::family::inet, ps::type::dgram, 0, ec);
+        peer.settimeout(30.0, ec);
+        const std::string hello = "from " + name + "\n", answer = "to " + name + "\n";
+        peer.sendto(hello.data(), hello.size(), loopback4(port), ec);
+        ASSERT_OK(ec);
+        EXPECT_EQ(listener.read_error_line(20s).value_or("").rfind("sockcat: datagram from 127.0.0.1:", 0), 0u);
+        listener.write_stdin(answer);
+        char buffer[64];
+        const std::size_t n = peer.recv_into(buffer, sizeof buffer, ec);
+        EXPECT_OK(ec);
+        EXPECT_EQ(std::string(buffer, n), answer);
+    }
+    const result r = finish(listener);  // ends a second after its input
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "from a\nfrom b\n");
+}
