@@ -1,0 +1,100 @@
+// Datagram batches: socket::recv_many / send_many (datagram.hpp) and
+// peer_address's conversions, over sys::recv_many / sys::send_many
+// (platform/<backend>/batch.cpp). Timeout modes as in socket.cpp: with a
+// deadline, a batch that would block with none moved waits and tries again.
+#include <portsock/datagram.hpp>
+#include <portsock/socket.hpp>
+
+#include "sys.hpp"
+
+namespace portsock {
+
+peer_address peer_address::from_endpoint(const endpoint& e, std::error_code& ec) noexcept {
+    peer_address p;
+    if (e.empty()) {
+        ec = error::empty_endpoint;
+        return p;
+    }
+    p.resize(sys::to_sockaddr(e, p.data(), capacity, ec));
+    return p;
+}
+
+endpoint peer_address::to_endpoint() const noexcept {
+    if (size_ == 0) return {};
+    std::error_code ec;
+    endpoint e = sys::from_sockaddr(bytes_, size_, ec);
+    return ec ? endpoint{} : e;
+}
+
+namespace {
+
+bool batch_ok(bool open, msg flags, std::size_t count, std::error_code& ec) noexcept {
+    if (!open) {
+        ec = error::not_open;
+        return false;
+    }
+    if (flags != msg::none && !sys::flags_supported(flags)) {
+        ec = error::not_supported;
+        return false;
+    }
+    if (count == 0) {
+        ec.clear();
+        return false;
+    }
+    return true;
+}
+
+template <class Op>
+PORTSOCK_OUT_OF_LINE std::size_t batch_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+                                                     sys::direction dir, std::error_code& ec, Op op) noexcept {
+    std::size_t n = op(ec);
+    if (!ec || !would_block(ec)) return n;
+    const auto deadline = sys::deadline_after(timeout_ns);
+    for (;;) {
+        ec = sys::wait(h, dir, deadline);
+        if (ec) return 0;
+        n = op(ec);
+        if (!ec || !would_block(ec)) return n;
+    }
+}
+
+}  // namespace
+
+std::size_t socket::recv_many(datagram* slots, std::size_t count, std::error_code& ec, msg flags) noexcept {
+    if (!batch_ok(is_open(), flags, count, ec)) return 0;
+    const bool nonblocking = timeout_ns_ >= 0;
+    if (timeout_ns_ > 0) {
+        return batch_with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
+            return sys::recv_many(handle_, slots, count, flags, nonblocking, e);
+        });
+    }
+    return sys::recv_many(handle_, slots, count, flags, nonblocking, ec);
+}
+
+std::size_t socket::send_many(datagram* slots, std::size_t count, std::error_code& ec, msg flags) noexcept {
+    if (!batch_ok(is_open(), flags, count, ec)) return 0;
+    if (timeout_ns_ > 0) {
+        return batch_with_deadline(handle_, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
+            return sys::send_many(handle_, slots, count, flags, e);
+        });
+    }
+    return sys::send_many(handle_, slots, count, flags, ec);
+}
+
+#if PORTSOCK_HAS_EXCEPTIONS
+std::size_t socket::recv_many(datagram* slots, std::size_t count, msg flags) {
+    std::error_code ec;
+    const std::size_t n = recv_many(slots, count, ec, flags);
+    if (ec) fail(ec, "recv_many");
+    return n;
+}
+
+std::size_t socket::send_many(datagram* slots, std::size_t count, msg flags) {
+    std::error_code ec;
+    const std::size_t n = send_many(slots, count, ec, flags);
+    if (ec) fail(ec, "send_many");
+    return n;
+}
+#endif
+
+}  // namespace portsock

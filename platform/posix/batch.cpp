@@ -1,0 +1,165 @@
+// Datagram batches (sys::recv_many, sys::send_many) over BSD sockets:
+// recvmmsg / sendmmsg where the system has them (Linux, FreeBSD, NetBSD:
+// PORTSOCK_HAVE_RECVMMSG / PORTSOCK_HAVE_SENDMMSG by symbol check), else one
+// recvmsg / sendto per datagram (macOS, OpenBSD; the kqueue-on-linux preset
+// takes this path on Linux). Slots go to the system in chunks of up to 64
+// headers on the stack: no allocation.
+#include "error.hpp"
+#include "fault_hooks.hpp"
+#include "flags.hpp"
+#include "sys.hpp"
+
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace portsock::sys {
+namespace {
+
+#if PORTSOCK_HAVE_MSG_NOSIGNAL
+constexpr int send_flags = MSG_NOSIGNAL;
+#else
+constexpr int send_flags = 0;
+#endif
+
+// After some datagrams went, an error (would-block included) ends the batch
+// and is left for the next call; with none, it is the call's error.
+std::size_t finish(std::size_t done, std::error_code& ec) noexcept {
+    if (done > 0) {
+        clear_error(ec);
+    } else {
+        ec = last_error();
+    }
+    return done;
+}
+
+#if PORTSOCK_HAVE_RECVMMSG || PORTSOCK_HAVE_SENDMMSG
+constexpr std::size_t chunk = 64;
+
+void describe(datagram& slot, mmsghdr& m, iovec& io, bool receive) noexcept {
+    io.iov_base = slot.data;
+    io.iov_len = slot.size;
+    std::memset(&m, 0, sizeof m);
+    m.msg_hdr.msg_iov = &io;
+    m.msg_hdr.msg_iovlen = 1;
+    if (receive) {
+        m.msg_hdr.msg_name = slot.peer.data();
+        m.msg_hdr.msg_namelen = static_cast<socklen_t>(peer_address::capacity);
+    } else if (!slot.peer.empty()) {
+        m.msg_hdr.msg_name = slot.peer.data();
+        m.msg_hdr.msg_namelen = static_cast<socklen_t>(slot.peer.size());
+    }
+}
+#endif
+
+}  // namespace
+
+#if PORTSOCK_HAVE_RECVMMSG
+
+std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, bool nonblocking,
+                      std::error_code& ec) noexcept {
+    // A blocking handle waits for the first datagram only.
+    int native = native_flags(flags) | (nonblocking ? 0 : MSG_WAITFORONE);
+    std::size_t done = 0;
+    while (done < count) {
+        mmsghdr headers[chunk];
+        iovec io[chunk];
+        const std::size_t n = count - done < chunk ? count - done : chunk;
+        for (std::size_t k = 0; k < n; ++k) describe(slots[done + k], headers[k], io[k], true);
+        int got;
+        do {
+            got = ::recvmmsg(h, headers, static_cast<unsigned>(n), native, nullptr);
+        } while (got < 0 && errno == EINTR);
+        if (got < 0) return finish(done, ec);
+        for (int k = 0; k < got; ++k) {
+            datagram& slot = slots[done + static_cast<std::size_t>(k)];
+            slot.nbytes = headers[k].msg_len;
+            slot.truncated = (headers[k].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+            slot.peer.resize(headers[k].msg_hdr.msg_namelen);
+        }
+        done += static_cast<std::size_t>(got);
+        if (static_cast<std::size_t>(got) < n) break;  // nothing more queued
+        native |= MSG_DONTWAIT;  // the next chunk takes only what is there
+    }
+    clear_error(ec);
+    return done;
+}
+
+#else
+
+std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, bool nonblocking,
+                      std::error_code& ec) noexcept {
+    int native = native_flags(flags) | (nonblocking ? MSG_DONTWAIT : 0);
+    std::size_t done = 0;
+    for (; done < count; ++done) {
+        datagram& slot = slots[done];
+        iovec io{slot.data, slot.size};
+        msghdr m{};
+        m.msg_name = slot.peer.data();
+        m.msg_namelen = static_cast<socklen_t>(peer_address::capacity);
+        m.msg_iov = &io;
+        m.msg_iovlen = 1;
+        ssize_t got;
+        do {
+            got = PORTSOCK_SYS(recvmsg)(h, &m, native);
+        } while (got < 0 && errno == EINTR);
+        if (got < 0) return finish(done, ec);
+        slot.nbytes = static_cast<std::size_t>(got);
+        slot.truncated = (m.msg_flags & MSG_TRUNC) != 0;
+        slot.peer.resize(m.msg_namelen);
+        native |= MSG_DONTWAIT;  // the rest take only what is queued
+    }
+    clear_error(ec);
+    return done;
+}
+
+#endif
+
+#if PORTSOCK_HAVE_SENDMMSG
+
+std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept {
+    const int native = native_flags(flags) | send_flags;
+    std::size_t done = 0;
+    while (done < count) {
+        mmsghdr headers[chunk];
+        iovec io[chunk];
+        const std::size_t n = count - done < chunk ? count - done : chunk;
+        for (std::size_t k = 0; k < n; ++k) describe(slots[done + k], headers[k], io[k], false);
+        int sent;
+        do {
+            sent = ::sendmmsg(h, headers, static_cast<unsigned>(n), native);
+        } while (sent < 0 && errno == EINTR);
+        if (sent < 0) return finish(done, ec);
+        for (int k = 0; k < sent; ++k) slots[done + static_cast<std::size_t>(k)].nbytes = headers[k].msg_len;
+        done += static_cast<std::size_t>(sent);
+        if (static_cast<std::size_t>(sent) < n) break;
+    }
+    clear_error(ec);
+    return done;
+}
+
+#else
+
+std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept {
+    const int native = native_flags(flags) | send_flags;
+    std::size_t done = 0;
+    for (; done < count; ++done) {
+        datagram& slot = slots[done];
+        const sockaddr* to = slot.peer.empty() ? nullptr : static_cast<const sockaddr*>(slot.peer.data());
+        ssize_t sent;
+        do {
+            sent = PORTSOCK_SYS(sendto)(h, slot.data, slot.size, native, to,
+                                        static_cast<socklen_t>(slot.peer.size()));
+        } while (sent < 0 && errno == EINTR);
+        if (sent < 0) return finish(done, ec);
+        slot.nbytes = static_cast<std::size_t>(sent);
+    }
+    clear_error(ec);
+    return done;
+}
+
+#endif
+
+}  // namespace portsock::sys
