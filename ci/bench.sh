@@ -32,8 +32,9 @@ while [ $# -gt 0 ]; do
 done
 
 cmake --preset release >/dev/null
-cmake --build --preset release --target sockbench >/dev/null
+cmake --build --preset release --target sockbench echo-server >/dev/null
 bench=${PORTSOCK_BENCH:-build/release/apps/sockbench}
+echo_server=${PORTSOCK_ECHO_SERVER:-build/release/apps/echo-server}
 out=build/bench
 mkdir -p "$out"
 results="$out/results.jsonl"
@@ -122,14 +123,21 @@ done
 instructions=""
 n1=2000
 n2=12000
-count_server() {  # $1 callgrind|strace, $2 serve|serve-raw, $3 echo|udp, $4 round trips: prints the total
+count_server() {  # $1 callgrind|strace, $2 serve|serve-raw|echo-server, $3 echo|udp, $4 round trips: prints the total
     local file="$out/$1.$2.$3.$4" client=pingpong
     [ "$3" = udp ] && client=udp
     rm -f "$file"
+    # The server: sockbench's, or the echo-server app (TCP or UDP only).
+    local server=("$bench" "$2" "$3" --host 127.0.0.1 --port 0)
+    if [ "$2" = echo-server ]; then
+        local only=--tcp
+        [ "$3" = udp ] && only=--udp
+        server=("$echo_server" --host 127.0.0.1 --port 0 "$only")
+    fi
     if [ "$1" = callgrind ]; then
-        start_server valgrind -q --tool=callgrind --callgrind-out-file="$file" "$bench" "$2" "$3" --host 127.0.0.1 --port 0
+        start_server valgrind -q --tool=callgrind --callgrind-out-file="$file" "${server[@]}"
     else
-        start_server strace -f -c -o "$file" "$bench" "$2" "$3" --host 127.0.0.1 --port 0
+        start_server strace -f -c -o "$file" "${server[@]}"
     fi
     "$bench" "$client" --raw --host 127.0.0.1 --port "$port" --count "$4" --size 32 >/dev/null
     if [ "$1" = strace ]; then
@@ -169,6 +177,20 @@ if command -v valgrind >/dev/null; then
 |---|---:|---:|---:|---:|---:|
 $(row "TCP echo (\`serve echo\`)" echo)
 $(row "UDP echo (\`serve udp\`)" udp)"
+    # The echo-server app against the same raw servers (issue 16's targets:
+    # at most 2.5 times per TCP echo, 3 times per UDP datagram).
+    app_row() {  # $1 label, $2 echo|udp
+        local ia ir
+        ia=$(per_message callgrind echo-server "$2"); ir=$(per_message callgrind serve-raw "$2")
+        python3 -c "import sys; a, r = float(sys.argv[2]), float(sys.argv[3]); print(f'| {sys.argv[1]} | {a:.0f} | {r:.0f} | {a / r:.2f} | {sys.argv[4]} |')" \
+            "$1" "$ia" "$ir" "$4"
+    }
+    instructions="$instructions
+
+| \`echo-server\` app, per 32-byte message | instructions, echo-server | instructions, raw server | ratio | target |
+|---|---:|---:|---:|---|
+$(app_row "TCP echo (\`--tcp\`)" echo "" "at most 2.50")
+$(app_row "UDP echo (\`--udp\`)" udp "" "at most 3.00")"
 else
     echo "ci/bench.sh: valgrind is not installed: no instruction counts" >&2
 fi
