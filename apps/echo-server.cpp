@@ -91,8 +91,10 @@ public:
             std::size_t sent = 0;
             while (sent < n) {
                 const std::size_t k = c.sock.send(shared_.get() + sent, n - sent, ec);
-                if (portsock::would_block(ec)) break;
-                if (ec) return close(slot);
+                if (ec) {
+                    if (portsock::would_block(ec)) break;
+                    return close(slot);
+                }
                 sent += k;
             }
             if (sent < n) {  // the client is slow: keep the rest, stop reading
@@ -104,8 +106,10 @@ public:
         } else if (c.end > 0) {
             while (c.start < c.end) {
                 const std::size_t k = c.sock.send(c.pending.get() + c.start, c.end - c.start, ec);
-                if (portsock::would_block(ec)) break;
-                if (ec) return close(slot);
+                if (ec) {
+                    if (portsock::would_block(ec)) break;
+                    return close(slot);
+                }
                 c.start += k;
             }
             if (c.start == c.end) {
@@ -143,13 +147,19 @@ public:
             for (std::size_t k = 0; k < n; ++k) slots_[k].size = slots_[k].nbytes;
             // A full send buffer drops the rest, as UDP may; a datagram the
             // system refuses is skipped.
-            for (std::size_t sent = 0; sent < n;) {
+            for (std::size_t sent = udp.send_many(slots_, n, ec); sent < n;) {
                 const std::size_t k = udp.send_many(slots_ + sent, n - sent, ec);
-                if (k == 0 && portsock::would_block(ec)) break;
-                sent += k == 0 ? 1 : k;
+                if (k > 0) {
+                    sent += k;
+                } else if (portsock::would_block(ec)) {
+                    break;
+                } else {
+                    ++sent;
+                }
             }
             for (std::size_t k = 0; k < n; ++k) slots_[k].size = max_datagram;
-            want_ = n * 2 < max_batch ? n * 2 : max_batch;
+            // A full batch doubles the next; a short one asks for one more.
+            want_ = n < want_ ? n + 1 : (n * 2 < max_batch ? n * 2 : max_batch);
         }
     }
 

@@ -38,15 +38,18 @@ bool batch_ok(bool open, msg flags, std::size_t count, std::error_code& ec) noex
         return false;
     }
     if (count == 0) {
-        ec.clear();
+        sys::clear_error(ec);
         return false;
     }
     return true;
 }
 
+// With a deadline: a batch that would block with none moved waits for
+// readiness and tries again, until the deadline. Out of line, as in
+// socket.cpp, so that the other two modes end in a jump to the backend.
 template <class Op>
-PORTSOCK_OUT_OF_LINE std::size_t batch_with_deadline(native_handle_type h, std::int64_t timeout_ns,
-                                                     sys::direction dir, std::error_code& ec, Op op) noexcept {
+std::size_t batch_with_deadline(native_handle_type h, std::int64_t timeout_ns, sys::direction dir,
+                                std::error_code& ec, Op op) noexcept {
     std::size_t n = op(ec);
     if (!ec || !would_block(ec)) return n;
     const auto deadline = sys::deadline_after(timeout_ns);
@@ -58,26 +61,33 @@ PORTSOCK_OUT_OF_LINE std::size_t batch_with_deadline(native_handle_type h, std::
     }
 }
 
+PORTSOCK_OUT_OF_LINE std::size_t recv_many_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+                                                         datagram* slots, std::size_t count, msg flags,
+                                                         std::error_code& ec) noexcept {
+    return batch_with_deadline(h, timeout_ns, sys::direction::read, ec, [&](std::error_code& e) {
+        return sys::recv_many(h, slots, count, flags, true, e);
+    });
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t send_many_with_deadline(native_handle_type h, std::int64_t timeout_ns,
+                                                         datagram* slots, std::size_t count, msg flags,
+                                                         std::error_code& ec) noexcept {
+    return batch_with_deadline(h, timeout_ns, sys::direction::write, ec, [&](std::error_code& e) {
+        return sys::send_many(h, slots, count, flags, e);
+    });
+}
+
 }  // namespace
 
 std::size_t socket::recv_many(datagram* slots, std::size_t count, std::error_code& ec, msg flags) noexcept {
     if (!batch_ok(is_open(), flags, count, ec)) return 0;
-    const bool nonblocking = timeout_ns_ >= 0;
-    if (timeout_ns_ > 0) {
-        return batch_with_deadline(handle_, timeout_ns_, sys::direction::read, ec, [&](std::error_code& e) {
-            return sys::recv_many(handle_, slots, count, flags, nonblocking, e);
-        });
-    }
-    return sys::recv_many(handle_, slots, count, flags, nonblocking, ec);
+    if (timeout_ns_ > 0) return recv_many_with_deadline(handle_, timeout_ns_, slots, count, flags, ec);
+    return sys::recv_many(handle_, slots, count, flags, timeout_ns_ == 0, ec);
 }
 
 std::size_t socket::send_many(datagram* slots, std::size_t count, std::error_code& ec, msg flags) noexcept {
     if (!batch_ok(is_open(), flags, count, ec)) return 0;
-    if (timeout_ns_ > 0) {
-        return batch_with_deadline(handle_, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
-            return sys::send_many(handle_, slots, count, flags, e);
-        });
-    }
+    if (timeout_ns_ > 0) return send_many_with_deadline(handle_, timeout_ns_, slots, count, flags, ec);
     return sys::send_many(handle_, slots, count, flags, ec);
 }
 

@@ -24,6 +24,7 @@ constexpr int send_flags = MSG_NOSIGNAL;
 constexpr int send_flags = 0;
 #endif
 
+#if !PORTSOCK_HAVE_RECVMMSG || !PORTSOCK_HAVE_SENDMMSG
 // After some datagrams went, an error (would-block included) ends the batch
 // and is left for the next call; with none, it is the call's error.
 std::size_t finish(std::size_t done, std::error_code& ec) noexcept {
@@ -34,6 +35,7 @@ std::size_t finish(std::size_t done, std::error_code& ec) noexcept {
     }
     return done;
 }
+#endif
 
 #if PORTSOCK_HAVE_RECVMMSG || PORTSOCK_HAVE_SENDMMSG
 // Headers per system call: 16 keep the frame (1.3 KiB) under a page, so no
@@ -58,35 +60,54 @@ inline void describe(datagram& slot, mmsghdr& m, iovec& io, void* name, socklen_
 
 #if PORTSOCK_HAVE_RECVMMSG
 
+namespace {
+
+// One recvmmsg for up to `chunk` slots: the count, or -1 (errno set).
+int receive_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
+    mmsghdr headers[chunk];
+    iovec io[chunk];
+    for (std::size_t k = 0; k < n; ++k) describe(batch[k], headers[k], io[k], batch[k].peer.data(), peer_address::capacity);
+    int got;
+    do {
+        got = ::recvmmsg(h, headers, static_cast<unsigned>(n), native, nullptr);
+    } while (got < 0 && errno == EINTR);
+    for (int k = 0; k < got; ++k) {
+        datagram& slot = batch[k];
+        const mmsghdr& m = headers[k];
+        slot.nbytes = m.msg_len;
+        slot.truncated = (m.msg_hdr.msg_flags & MSG_TRUNC) != 0;
+        slot.peer.resize(m.msg_hdr.msg_namelen);
+    }
+    return got;
+}
+
+// The chunks after a full first one, taking only what is queued.
+PORTSOCK_OUT_OF_LINE std::size_t receive_more(handle h, datagram* slots, std::size_t count, int native,
+                                              std::size_t done) noexcept {
+    while (done < count) {
+        const std::size_t n = count - done < chunk ? count - done : chunk;
+        const int got = receive_chunk(h, slots + done, n, native | MSG_DONTWAIT);
+        if (got <= 0) break;  // an error is left for the next call
+        done += static_cast<std::size_t>(got);
+        if (static_cast<std::size_t>(got) < n) break;
+    }
+    return done;
+}
+
+}  // namespace
+
 std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, bool nonblocking,
                       std::error_code& ec) noexcept {
     // A blocking handle waits for the first datagram only.
-    int native = native_flags(flags) | (nonblocking ? 0 : MSG_WAITFORONE);
-    std::size_t done = 0;
-    while (done < count) {
-        mmsghdr headers[chunk];
-        iovec io[chunk];
-        const std::size_t n = count - done < chunk ? count - done : chunk;
-        datagram* const batch = slots + done;
-        for (std::size_t k = 0; k < n; ++k) {
-            describe(batch[k], headers[k], io[k], batch[k].peer.data(), peer_address::capacity);
-        }
-        int got;
-        do {
-            got = ::recvmmsg(h, headers, static_cast<unsigned>(n), native, nullptr);
-        } while (got < 0 && errno == EINTR);
-        if (got < 0) return finish(done, ec);
-        for (std::size_t k = 0; k < static_cast<std::size_t>(got); ++k) {
-            batch[k].nbytes = headers[k].msg_len;
-            batch[k].truncated = (headers[k].msg_hdr.msg_flags & MSG_TRUNC) != 0;
-            batch[k].peer.resize(headers[k].msg_hdr.msg_namelen);
-        }
-        done += static_cast<std::size_t>(got);
-        if (static_cast<std::size_t>(got) < n) break;  // nothing more queued
-        native |= MSG_DONTWAIT;  // the next chunk takes only what is there
+    const int native = native_flags(flags) | (nonblocking ? 0 : MSG_WAITFORONE);
+    const int got = receive_chunk(h, slots, count < chunk ? count : chunk, native);
+    if (got < 0) {
+        ec = last_error();
+        return 0;
     }
     clear_error(ec);
-    return done;
+    if (static_cast<std::size_t>(got) < chunk || count == chunk) return static_cast<std::size_t>(got);
+    return receive_more(h, slots, count, native, static_cast<std::size_t>(got));
 }
 
 #else
@@ -121,30 +142,49 @@ std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, b
 
 #if PORTSOCK_HAVE_SENDMMSG
 
-std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept {
-    const int native = native_flags(flags) | send_flags;
-    std::size_t done = 0;
+namespace {
+
+// One sendmmsg for up to `chunk` slots: the count, or -1 (errno set).
+int send_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
+    mmsghdr headers[chunk];
+    iovec io[chunk];
+    for (std::size_t k = 0; k < n; ++k) {
+        datagram& slot = batch[k];
+        describe(slot, headers[k], io[k], slot.peer.empty() ? nullptr : slot.peer.data(),
+                 static_cast<socklen_t>(slot.peer.size()));
+    }
+    int sent;
+    do {
+        sent = ::sendmmsg(h, headers, static_cast<unsigned>(n), native);
+    } while (sent < 0 && errno == EINTR);
+    for (int k = 0; k < sent; ++k) batch[k].nbytes = headers[k].msg_len;
+    return sent;
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t send_more(handle h, datagram* slots, std::size_t count, int native,
+                                           std::size_t done) noexcept {
     while (done < count) {
-        mmsghdr headers[chunk];
-        iovec io[chunk];
         const std::size_t n = count - done < chunk ? count - done : chunk;
-        datagram* const batch = slots + done;
-        for (std::size_t k = 0; k < n; ++k) {
-            datagram& slot = batch[k];
-            describe(slot, headers[k], io[k], slot.peer.empty() ? nullptr : slot.peer.data(),
-                     static_cast<socklen_t>(slot.peer.size()));
-        }
-        int sent;
-        do {
-            sent = ::sendmmsg(h, headers, static_cast<unsigned>(n), native);
-        } while (sent < 0 && errno == EINTR);
-        if (sent < 0) return finish(done, ec);
-        for (std::size_t k = 0; k < static_cast<std::size_t>(sent); ++k) batch[k].nbytes = headers[k].msg_len;
+        const int sent = send_chunk(h, slots + done, n, native);
+        if (sent <= 0) break;  // an error is left for the next call
         done += static_cast<std::size_t>(sent);
         if (static_cast<std::size_t>(sent) < n) break;
     }
-    clear_error(ec);
     return done;
+}
+
+}  // namespace
+
+std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept {
+    const int native = native_flags(flags) | send_flags;
+    const int sent = send_chunk(h, slots, count < chunk ? count : chunk, native);
+    if (sent < 0) {
+        ec = last_error();
+        return 0;
+    }
+    clear_error(ec);
+    if (static_cast<std::size_t>(sent) < chunk || count == chunk) return static_cast<std::size_t>(sent);
+    return send_more(h, slots, count, native, static_cast<std::size_t>(sent));
 }
 
 #else
