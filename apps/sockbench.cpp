@@ -46,6 +46,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <thread>
@@ -358,6 +359,12 @@ void udp_batch(const options& o, const portsock::endpoint& to, result& r) {
         while (back < sent) {
             const std::size_t n = s.recv_many(in.data(), batch, ec);
             if (n > 0) {
+                for (std::size_t k = 0; k < n; ++k) {
+                    if (in[k].nbytes != size || in[k].truncated ||
+                        std::memcmp(in[k].data, message.data(), size) != 0) {
+                        return void(r.error = "a wrong echo");
+                    }
+                }
                 back += n;
                 continue;
             }
