@@ -37,7 +37,6 @@ struct connection {
     std::unique_ptr<char[]> pending;  // received, not yet echoed (null when none)
     std::size_t start = 0;            // echoed up to here
     std::size_t end = 0;              // pending up to here
-    bool peer_done = false;           // the client half-closed
     portsock::event interest = portsock::event::readable;
 };
 
@@ -81,13 +80,20 @@ public:
         const std::size_t slot = static_cast<std::size_t>(tag - first_connection_tag);
         connection& c = *connections_[slot];
         std::error_code ec;
-        if (c.end == 0 && !c.peer_done &&
-            (has(events, portsock::event::readable) || has(events, portsock::event::hangup) ||
-             has(events, portsock::event::error))) {
+        constexpr portsock::event readable_or_failed =
+            portsock::event::readable | portsock::event::hangup | portsock::event::error;
+        if (c.end == 0 && has(events, readable_or_failed)) {
             // Nothing pending: read into the shared buffer and echo at once.
             const std::size_t n = c.sock.recv_into(shared_.get(), buffer_size, ec);
-            if (ec && !portsock::would_block(ec)) return close(slot);
-            if (!ec && n == 0) c.peer_done = true;
+            if (n == 0) {
+                if (!ec) {
+                    // The client half-closed and everything is echoed (a
+                    // connection with data pending is not read from).
+                    c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
+                    return close(slot);
+                }
+                if (!portsock::would_block(ec)) return close(slot);
+            }
             std::size_t sent = 0;
             while (sent < n) {
                 const std::size_t k = c.sock.send(shared_.get() + sent, n - sent, ec);
@@ -117,10 +123,6 @@ public:
                 c.start = c.end = 0;
             }
         } else if (has(events, portsock::event::error)) {
-            return close(slot);
-        }
-        if (c.peer_done && c.end == 0) {
-            c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
             return close(slot);
         }
         const portsock::event want = c.end > 0 ? portsock::event::writable : portsock::event::readable;
@@ -292,12 +294,12 @@ int main(int argc, char** argv) {
         const std::size_t n = poller.wait(ready, s.wait_limit(), ec);
         if (ec) return app::fail(program, "wait", ec);
         for (std::size_t k = 0; k < n; ++k) {
-            if (ready[k].tag == listener_tag) {
-                s.accept_all(listener);
-            } else if (ready[k].tag == udp_tag) {
-                s.echo_datagrams(datagrams);
-            } else {
+            if (ready[k].tag >= first_connection_tag) {  // the common case first: one test
                 s.serve(ready[k].tag, ready[k].events);
+            } else if (ready[k].tag == listener_tag) {
+                s.accept_all(listener);
+            } else {
+                s.echo_datagrams(datagrams);
             }
         }
         if (tcp) s.maybe_resume(listener);

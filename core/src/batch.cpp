@@ -77,17 +77,35 @@ PORTSOCK_OUT_OF_LINE std::size_t send_many_with_deadline(native_handle_type h, s
     });
 }
 
+// A closed socket, flags, an empty batch or a deadline: out of line, so that
+// the common case is a few tests and a jump to the backend.
+PORTSOCK_OUT_OF_LINE std::size_t recv_many_checked(native_handle_type h, std::int64_t timeout_ns, datagram* slots,
+                                                   std::size_t count, msg flags, std::error_code& ec) noexcept {
+    if (!batch_ok(h != invalid_native_handle, flags, count, ec)) return 0;
+    if (timeout_ns > 0) return recv_many_with_deadline(h, timeout_ns, slots, count, flags, ec);
+    return sys::recv_many(h, slots, count, flags, timeout_ns == 0, ec);
+}
+
+PORTSOCK_OUT_OF_LINE std::size_t send_many_checked(native_handle_type h, std::int64_t timeout_ns, datagram* slots,
+                                                   std::size_t count, msg flags, std::error_code& ec) noexcept {
+    if (!batch_ok(h != invalid_native_handle, flags, count, ec)) return 0;
+    if (timeout_ns > 0) return send_many_with_deadline(h, timeout_ns, slots, count, flags, ec);
+    return sys::send_many(h, slots, count, flags, ec);
+}
+
 }  // namespace
 
 std::size_t socket::recv_many(datagram* slots, std::size_t count, std::error_code& ec, msg flags) noexcept {
-    if (!batch_ok(is_open(), flags, count, ec)) return 0;
-    if (timeout_ns_ > 0) return recv_many_with_deadline(handle_, timeout_ns_, slots, count, flags, ec);
+    if (!is_open() || flags != msg::none || count == 0 || timeout_ns_ > 0) {
+        return recv_many_checked(handle_, timeout_ns_, slots, count, flags, ec);
+    }
     return sys::recv_many(handle_, slots, count, flags, timeout_ns_ == 0, ec);
 }
 
 std::size_t socket::send_many(datagram* slots, std::size_t count, std::error_code& ec, msg flags) noexcept {
-    if (!batch_ok(is_open(), flags, count, ec)) return 0;
-    if (timeout_ns_ > 0) return send_many_with_deadline(handle_, timeout_ns_, slots, count, flags, ec);
+    if (!is_open() || flags != msg::none || count == 0 || timeout_ns_ > 0) {
+        return send_many_checked(handle_, timeout_ns_, slots, count, flags, ec);
+    }
     return sys::send_many(handle_, slots, count, flags, ec);
 }
 

@@ -63,7 +63,8 @@ inline void describe(datagram& slot, mmsghdr& m, iovec& io, void* name, socklen_
 namespace {
 
 // One recvmmsg for up to `chunk` slots: the count, or -1 (errno set).
-int receive_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
+// Inlined into recv_many, whose first chunk is the whole common case.
+[[gnu::always_inline]] inline int receive_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
     mmsghdr headers[chunk];
     iovec io[chunk];
     for (std::size_t k = 0; k < n; ++k) describe(batch[k], headers[k], io[k], batch[k].peer.data(), peer_address::capacity);
@@ -145,7 +146,7 @@ std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, b
 namespace {
 
 // One sendmmsg for up to `chunk` slots: the count, or -1 (errno set).
-int send_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
+[[gnu::always_inline]] inline int send_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
     mmsghdr headers[chunk];
     iovec io[chunk];
     for (std::size_t k = 0; k < n; ++k) {
