@@ -2,6 +2,7 @@
 # between Linux, macOS and the BSDs (by symbol, never by system name).
 target_sources(portsock PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/message.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resolve.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
 include(${CMAKE_CURRENT_LIST_DIR}/../common/common.cmake)
