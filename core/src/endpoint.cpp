@@ -273,6 +273,11 @@ bool endpoint::is_loopback() const noexcept {
     return std::memcmp(data_.data(), one, 16) == 0;
 }
 
+bool endpoint::is_multicast() const noexcept {
+    if (family_ == portsock::family::inet) return (data_[0] & 0xf0) == 0xe0;
+    return family_ == portsock::family::inet6 && data_[0] == 0xff;
+}
+
 std::string endpoint::host() const {
     std::string out;
     switch (family_) {

@@ -25,6 +25,7 @@ public:
         case error::no_address: return "no address to use";
         case error::not_supported: return "not supported on this system";
         case error::bad_share_data: return "not the data of a shared socket (wrong size)";
+        case error::not_multicast: return "not a multicast group address";
         case error::too_many_buffers: return "more buffers or descriptors than one message takes";
         case error::control_too_small: return "control message does not fit its buffer";
         }

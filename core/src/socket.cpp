@@ -544,12 +544,12 @@ void socket::setblocking(bool flag, std::error_code& ec) noexcept {
 // Options ---------------------------------------------------------------------
 
 void socket::set_int_option(option_id id, int value, std::error_code& ec) noexcept {
-    ec = is_open() ? sys::set_option(handle_, id, value) : make_error_code(error::not_open);
+    ec = is_open() ? sys::set_option(handle_, family_, type_, id, value) : make_error_code(error::not_open);
 }
 
 int socket::get_int_option(option_id id, std::error_code& ec) const noexcept {
     int value = 0;
-    ec = is_open() ? sys::get_option(handle_, id, value) : make_error_code(error::not_open);
+    ec = is_open() ? sys::get_option(handle_, family_, type_, id, value) : make_error_code(error::not_open);
     return value;
 }
 

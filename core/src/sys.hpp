@@ -34,6 +34,7 @@
 //     flags.hpp       msg, ai and ni flags, socket types, the option table
 //     resolve.hpp     the getaddrinfo hints and result loop
 //     poller_support.hpp  the pollers' state allocation
+//     multicast.cpp   membership, set/get_multicast_interface
 //     common.cmake    the common sources, included by each backend.cmake
 //
 // The rules every backend keeps:
@@ -173,8 +174,11 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
 
 std::error_code getsockname(handle h, endpoint& out) noexcept;
 std::error_code getpeername(handle h, endpoint& out) noexcept;
-std::error_code set_option(handle h, option_id id, int value) noexcept;
-std::error_code get_option(handle h, option_id id, int& value) noexcept;
+/// A typed option; the socket's family picks IPv4's or IPv6's option for
+/// the IP ones (`error::family_mismatch` on another family), and its type
+/// what `reuse_address` means.
+std::error_code set_option(handle h, family f, type t, option_id id, int value) noexcept;
+std::error_code get_option(handle h, family f, type t, option_id id, int& value) noexcept;
 std::error_code set_raw_option(handle h, int level, int name, const void* value,
                                std::size_t size) noexcept;
 std::error_code get_raw_option(handle h, int level, int name, void* value,
@@ -215,6 +219,22 @@ std::size_t poller_wait(poller_state* p, poll_event* out, std::size_t capacity, 
                         std::error_code& ec) noexcept;
 /// Async-signal-safe on POSIX.
 void poller_wake(poller_state* p) noexcept;
+
+// Multicast (platform/common/multicast.cpp) -----------------------------------
+
+/// Joins (`join`) or leaves `group` on a socket of family `f`, from
+/// `source` only when it is not null. The core has checked that the
+/// families match and `group` is a multicast address. The interface is `index` (0: any)
+/// or, for IPv4 with index 0, `address` when it is not null.
+std::error_code membership(handle h, family f, bool join, const endpoint& group, const endpoint* source,
+                           std::uint32_t index, const endpoint* address) noexcept;
+/// IP_MULTICAST_IF / IPV6_MULTICAST_IF: by `index` (0: any) or, for IPv4
+/// with index 0, by `address` when it is not null.
+std::error_code set_multicast_interface(handle h, family f, std::uint32_t index,
+                                        const endpoint* address) noexcept;
+/// Reads it back: the index (0 if none or unknown) and, for IPv4, the
+/// address (left empty for the any address).
+std::error_code get_multicast_interface(handle h, family f, std::uint32_t& index, endpoint& address) noexcept;
 
 /// See portsock::raise_handle_limit.
 std::size_t raise_handle_limit(std::size_t wanted, std::error_code& ec) noexcept;

@@ -4,5 +4,6 @@
 # names through that backend's system.hpp.
 target_sources(portsock PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/address.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/multicast.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
 target_include_directories(portsock PRIVATE ${CMAKE_CURRENT_LIST_DIR})

@@ -76,9 +76,20 @@ struct option_place {
     int name;
 };
 
-inline option_place place_of(option_id id) noexcept {
+/// True for the IP options, whose place depends on the socket's family.
+inline bool is_ip_option(option_id id) noexcept {
+    return id == option_id::multicast_ttl || id == option_id::multicast_loop ||
+           id == option_id::multicast_interface || id == option_id::ttl || id == option_id::tos;
+}
+
+/// The place of an option on a socket of family `f` and type `t`: an IP
+/// option is IPv6's on an IPv6 socket and IPv4's otherwise; address reuse
+/// on a datagram socket is sharing (os::reuse_address_datagram).
+inline option_place place_of(option_id id, family f, type t) noexcept {
+    const bool v6 = f == family::inet6;
     switch (id) {
-    case option_id::reuse_address: return {SOL_SOCKET, os::reuse_address};
+    case option_id::reuse_address:
+        return {SOL_SOCKET, t == type::dgram ? os::reuse_address_datagram : os::reuse_address};
     case option_id::keep_alive: return {SOL_SOCKET, SO_KEEPALIVE};
     case option_id::broadcast: return {SOL_SOCKET, SO_BROADCAST};
     case option_id::linger: return {SOL_SOCKET, SO_LINGER};
@@ -100,6 +111,15 @@ inline option_place place_of(option_id id) noexcept {
 #else
         break;
 #endif
+    case option_id::multicast_ttl:
+        return v6 ? option_place{IPPROTO_IPV6, IPV6_MULTICAST_HOPS} : option_place{IPPROTO_IP, IP_MULTICAST_TTL};
+    case option_id::multicast_loop:
+        return v6 ? option_place{IPPROTO_IPV6, IPV6_MULTICAST_LOOP} : option_place{IPPROTO_IP, IP_MULTICAST_LOOP};
+    case option_id::multicast_interface:
+        return v6 ? option_place{IPPROTO_IPV6, IPV6_MULTICAST_IF} : option_place{IPPROTO_IP, IP_MULTICAST_IF};
+    case option_id::ttl:
+        return v6 ? option_place{IPPROTO_IPV6, IPV6_UNICAST_HOPS} : option_place{IPPROTO_IP, IP_TTL};
+    case option_id::tos: return v6 ? option_place{IPPROTO_IPV6, IPV6_TCLASS} : option_place{IPPROTO_IP, IP_TOS};
     }
     return {-1, 0};  // an option this system lacks (no level is negative; a name may be)
 }

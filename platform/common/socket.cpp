@@ -70,8 +70,9 @@ std::error_code getpeername(handle h, endpoint& out) noexcept {
     return {};
 }
 
-std::error_code set_option(handle h, option_id id, int value) noexcept {
-    const option_place place = place_of(id);
+std::error_code set_option(handle h, family f, type t, option_id id, int value) noexcept {
+    if (is_ip_option(id) && f != family::inet && f != family::inet6) return error::family_mismatch;
+    const option_place place = place_of(id, f, t);
     if (place.level < 0) return make_error_code(error::not_supported);
     if (id == option_id::linger) {
         // Negative: off. Seconds beyond what the field holds are its largest.
@@ -83,17 +84,34 @@ std::error_code set_option(handle h, option_id id, int value) noexcept {
         l.l_linger = static_cast<linger_seconds>(value < 0 ? 0 : value > most ? most : value);
         return set_raw_option(h, place.level, place.name, &l, sizeof l);
     }
+    if (os::ipv4_multicast_byte && f == family::inet &&
+        (id == option_id::multicast_ttl || id == option_id::multicast_loop)) {
+        // A byte where the system takes one (os::ipv4_multicast_byte); a
+        // value beyond it is refused as the system refuses it elsewhere.
+        if (value < 0 || value > 255) return std::make_error_code(std::errc::invalid_argument);
+        const auto byte = static_cast<unsigned char>(value);
+        return set_raw_option(h, place.level, place.name, &byte, sizeof byte);
+    }
     return set_raw_option(h, place.level, place.name, &value, sizeof value);
 }
 
-std::error_code get_option(handle h, option_id id, int& value) noexcept {
-    const option_place place = place_of(id);
+std::error_code get_option(handle h, family f, type t, option_id id, int& value) noexcept {
+    if (is_ip_option(id) && f != family::inet && f != family::inet6) return error::family_mismatch;
+    const option_place place = place_of(id, f, t);
     if (place.level < 0) return make_error_code(error::not_supported);
     if (id == option_id::linger) {
         ::linger l{};
         std::size_t size = sizeof l;
         if (std::error_code ec = get_raw_option(h, place.level, place.name, &l, size)) return ec;
         value = l.l_onoff != 0 ? l.l_linger : -1;
+        return {};
+    }
+    if (os::ipv4_multicast_byte && f == family::inet &&
+        (id == option_id::multicast_ttl || id == option_id::multicast_loop)) {
+        unsigned char byte = 0;
+        std::size_t size = sizeof byte;
+        if (std::error_code ec = get_raw_option(h, place.level, place.name, &byte, size)) return ec;
+        value = byte;
         return {};
     }
     value = 0;  // some options fill only one byte (a Windows BOOLEAN)

@@ -182,7 +182,8 @@ handle fromshare(std::string_view data, family& f, type& t, int& proto, std::err
     if (ec) return invalid_native_handle;
     std::memcpy(&info, data.data(), sizeof info);
     f = from_native_family(info.iAddressFamily);
-    if (f == family::unspec || !from_native_type(info.iSocketType, t)) {
+    t = from_native_type(info.iSocketType);
+    if (f == family::unspec || t == type{}) {
         ec = std::make_error_code(std::errc::address_family_not_supported);
         return invalid_native_handle;
     }

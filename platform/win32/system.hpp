@@ -7,6 +7,8 @@
 
 #include <portsock/native.hpp>
 
+#include <cstdint>
+
 #include <winsock2.h>
 #include <afunix.h>
 #include <ws2tcpip.h>
@@ -50,6 +52,31 @@ constexpr bool abstract_names = false;
 /// included); ci/windows-restart.ps1, run by the hosted Windows jobs, shows
 /// them on Windows itself with a server that has served clients.
 constexpr int reuse_address = SO_EXCLUSIVEADDRUSE;
+
+/// Address reuse on a datagram socket: several sockets bind one port, each
+/// getting every multicast and broadcast datagram sent to it. Windows does
+/// that with SO_REUSEADDR ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE":
+/// "multiple sockets ... to receive the multicast traffic"), as libuv's
+/// UV_UDP_REUSEADDR does (src/win/udp.c); SO_EXCLUSIVEADDRUSE would refuse
+/// the second receiver. There is no server to protect from a thief here:
+/// sharing is what the caller asks for.
+constexpr int reuse_address_datagram = SO_REUSEADDR;
+
+/// IP_MULTICAST_TTL and IP_MULTICAST_LOOP are DWORDs on Windows ("IPPROTO_IP
+/// socket options", learn.microsoft.com), as an int is.
+constexpr bool ipv4_multicast_byte = false;
+
+/// IP_MULTICAST_IF by interface index: "Any IP address in the 0.x.x.x block
+/// (first octet of 0) except IPv4 address 0.0.0.0 is treated as an interface
+/// index" (the same page), in network order.
+inline std::error_code set_ipv4_multicast_index(socket_type s, std::uint32_t index) noexcept {
+    if (index > 0xffffff) return {WSAEINVAL, winsock_category()};
+    const u_long value = ::htonl(index);
+    if (::setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, reinterpret_cast<const char*>(&value), sizeof value) != 0) {
+        return last_error();
+    }
+    return {};
+}
 
 /// A failed bind's error. A bind refused because another socket holds the
 /// port with SO_EXCLUSIVEADDRUSE fails with WSAEACCES (seen under wine and in

@@ -139,6 +139,32 @@ private:
     std::string why_;
 };
 
+/// An interface that delivers IPv6 multicast to this host's own receivers,
+/// and a unicast address of it, for the Multicast6 tests; `why` says why
+/// there is none. Linux's lo does not, even with the MULTICAST flag set, so
+/// tests/posix/multicast_netns.sh makes a veth pair in a private network
+/// namespace and names it in PORTSOCK_TEST_MULTICAST6 ("<name> <address>").
+struct multicast6_interface {
+    std::string name;
+    std::string address;
+    std::string why;
+};
+multicast6_interface ipv6_multicast_interface();
+
+/// Whether this system takes the calls the multicast tests need beyond
+/// joining by address, asked with raw calls on a UDP socket: IP_MULTICAST_IF
+/// (`interface_option`) and RFC 3678's MCAST_JOIN_GROUP (`group_req`).
+/// qemu-user 7.2 refuses both (ENOPROTOOPT, where the same calls work on the
+/// host: IP_MULTICAST_IF's emulation came with qemu 10, "linux-user:
+/// netlink: Add emulation of IP_MULTICAST_IF", Helge Deller, 2025); wine 8
+/// refuses MCAST_JOIN_GROUP. `why` says which is missing.
+struct multicast_calls {
+    bool interface_option = true;
+    bool group_req = true;
+    std::string why;
+};
+multicast_calls multicast_support();
+
 /// True where descriptors pass over Unix-domain sockets (SCM_RIGHTS:
 /// socket::send_fds / recv_fds): every POSIX system; Windows has none.
 bool passes_descriptors();

@@ -125,6 +125,10 @@ public:
     PORTSOCK_API bool is_any() const noexcept;
     /// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104.
     PORTSOCK_API bool is_loopback() const noexcept;
+    /// True for a multicast group address: 224.0.0.0/4 and ff00::/8 (false
+    /// for an IPv4-mapped one, as Python's `ipaddress` says, and for
+    /// Unix-domain and empty endpoints).
+    PORTSOCK_API bool is_multicast() const noexcept;
 
     /// The same address with another port.
     endpoint with_port(std::uint16_t port) const noexcept {

@@ -8,6 +8,7 @@
 #include <portsock/endpoint.hpp>
 #include <portsock/error.hpp>
 #include <portsock/names.hpp>
+#include <portsock/multicast.hpp>
 #include <portsock/native.hpp>
 #include <portsock/poller.hpp>
 #include <portsock/resolve.hpp>

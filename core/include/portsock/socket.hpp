@@ -20,6 +20,7 @@
 #include <portsock/endpoint.hpp>
 #include <portsock/error.hpp>
 #include <portsock/message.hpp>
+#include <portsock/multicast.hpp>
 #include <portsock/native.hpp>
 #include <portsock/types.hpp>
 
@@ -283,6 +284,42 @@ public:
     /// The interface `bind_to_device` bound the socket to; `""` when unbound.
     std::string bound_device(std::error_code& ec) const;
 
+    // Multicast (the interface forms: portsock/multicast.hpp) ----------------
+    /// Python's `setsockopt(IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq)` (IPv6:
+    /// IPV6_JOIN_GROUP): receive what is sent to `group` on interface `on`
+    /// (default: the system's choice). `group` is a multicast address of this
+    /// socket's family, as an endpoint (its port is ignored: `bind` the port)
+    /// or as text ("239.1.2.3", "ff02::1%2"). Anything else is
+    /// `error::not_multicast` (`bad_address` for text that is no address,
+    /// `family_mismatch` for the other family). Receivers that share one
+    /// port set `opt::reuse_address` before `bind`:
+    ///
+    ///     s.setsockopt(opt::reuse_address, true);
+    ///     s.bind(endpoint::parse("", 5007));   // the any address; "::" for IPv6
+    ///     s.join_group("239.1.2.3");
+    void join_group(const endpoint& group, std::error_code& ec, const interface_spec& on = {}) noexcept;
+    void join_group(std::string_view group, std::error_code& ec, const interface_spec& on = {}) noexcept;
+    /// Python's IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP: undoes `join_group`
+    /// (the same group and interface). Leaving a group not joined fails
+    /// (`std::errc::address_not_available` on Linux).
+    void leave_group(const endpoint& group, std::error_code& ec, const interface_spec& on = {}) noexcept;
+    void leave_group(std::string_view group, std::error_code& ec, const interface_spec& on = {}) noexcept;
+    /// Source-specific multicast (RFC 4607; Python's IP_ADD_SOURCE_MEMBERSHIP):
+    /// receive only what `source` sends to `group`. IPv4 with any interface
+    /// or one by address uses IP_ADD_SOURCE_MEMBERSHIP; IPv6, and IPv4 by
+    /// index or name, use MCAST_JOIN_SOURCE_GROUP (RFC 3678), and fail with
+    /// `error::not_supported` on a system without it. `source` is a unicast
+    /// address of the socket's family.
+    void join_source_group(const endpoint& group, const endpoint& source, std::error_code& ec,
+                           const interface_spec& on = {}) noexcept;
+    void join_source_group(std::string_view group, std::string_view source, std::error_code& ec,
+                           const interface_spec& on = {}) noexcept;
+    /// Undoes `join_source_group` (IP_DROP_SOURCE_MEMBERSHIP, MCAST_LEAVE_SOURCE_GROUP).
+    void leave_source_group(const endpoint& group, const endpoint& source, std::error_code& ec,
+                            const interface_spec& on = {}) noexcept;
+    void leave_source_group(std::string_view group, std::string_view source, std::error_code& ec,
+                            const interface_spec& on = {}) noexcept;
+
     /// Python's repr: `<portsock.socket fd=3, family=AF_INET, type=SOCK_STREAM,
     /// proto=0, laddr=('127.0.0.1', 50675)>` (with `raddr=` when connected,
     /// `[closed]` when closed).
@@ -340,6 +377,17 @@ public:
     V getsockopt(socket_option<V, Id> option) const;
     void bind_to_device(std::string_view interface_name);
     std::string bound_device() const;
+    /// Throwing forms of the multicast calls: the message names the call,
+    /// the group and the interface ("join_group 10.0.0.1: not a multicast
+    /// group address").
+    void join_group(const endpoint& group, const interface_spec& on = {});
+    void join_group(std::string_view group, const interface_spec& on = {});
+    void leave_group(const endpoint& group, const interface_spec& on = {});
+    void leave_group(std::string_view group, const interface_spec& on = {});
+    void join_source_group(const endpoint& group, const endpoint& source, const interface_spec& on = {});
+    void join_source_group(std::string_view group, std::string_view source, const interface_spec& on = {});
+    void leave_source_group(const endpoint& group, const endpoint& source, const interface_spec& on = {});
+    void leave_source_group(std::string_view group, std::string_view source, const interface_spec& on = {});
 #endif
 
     // Messages: scatter/gather, control data, descriptors, packet info ------
@@ -411,6 +459,12 @@ private:
     void set_keepalive(const keepalive_settings& value, std::error_code& ec) noexcept;
     keepalive_settings get_keepalive(std::error_code& ec) const noexcept;
     static std::error_code error_from_native(int code) noexcept;
+    // opt::multicast_interface, whose value is no int.
+    void set_interface_option(const interface_spec& value, std::error_code& ec) noexcept;
+    interface_spec get_interface_option(std::error_code& ec) const noexcept;
+    // Every join and leave: `source` is null for a group of any source.
+    void membership(bool join, const endpoint& group, const endpoint* source, const interface_spec& on,
+                    std::error_code& ec) noexcept;
 #if PORTSOCK_HAS_EXCEPTIONS
     /// Throws for `ec`, naming the operation and this socket's peer (or local
     /// address): "recv from 127.0.0.1:50675".
@@ -561,6 +615,8 @@ inline void socket::setsockopt(socket_option<V, Id>, detail::identity_t<V> value
     static_assert(Id != option_id::error, "opt::error is read-only");
     if constexpr (Id == option_id::tcp_keepalive) {
         set_keepalive(value, ec);
+    } else if constexpr (std::is_same_v<V, interface_spec>) {
+        set_interface_option(value, ec);
     } else {
         set_int_option(Id, detail::option_to_int(value), ec);
     }
@@ -570,6 +626,8 @@ template <class V, option_id Id>
 inline V socket::getsockopt(socket_option<V, Id>, std::error_code& ec) const noexcept {
     if constexpr (Id == option_id::tcp_keepalive) {
         return get_keepalive(ec);
+    } else if constexpr (std::is_same_v<V, interface_spec>) {
+        return get_interface_option(ec);
     } else if constexpr (Id == option_id::error) {
         return error_from_native(get_int_option(Id, ec));
     } else {

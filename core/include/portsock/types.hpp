@@ -107,7 +107,7 @@ enum class shut : std::uint8_t { rd = 0, wr = 1, rdwr = 2 };
 
 /// Identifies a typed socket option; see `portsock::opt` for the typed tags.
 enum class option_id : std::uint8_t {
-    reuse_address,  ///< SO_REUSEADDR (see README: never lets a port be stolen)
+    reuse_address,  ///< SO_REUSEADDR (see README: never lets a port be stolen; datagrams: shared)
     keep_alive,     ///< SO_KEEPALIVE
     broadcast,      ///< SO_BROADCAST
     linger,         ///< SO_LINGER
@@ -119,6 +119,13 @@ enum class option_id : std::uint8_t {
     tcp_keepalive,  ///< SO_KEEPALIVE with TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT
     user_timeout,   ///< TCP_USER_TIMEOUT (Linux)
     reuse_port,     ///< SO_REUSEPORT (not Windows)
+    // The IP options below have one name per concept; the socket's family
+    // picks the system's option (IPv4's IP_*, IPv6's IPV6_*).
+    multicast_ttl,        ///< IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS
+    multicast_loop,       ///< IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP
+    multicast_interface,  ///< IP_MULTICAST_IF / IPV6_MULTICAST_IF
+    ttl,                  ///< IP_TTL / IPV6_UNICAST_HOPS
+    tos,                  ///< IP_TOS / IPV6_TCLASS
 };
 
 /// The value of `opt::tcp_keepalive`: keepalive switched on or off, and when
@@ -146,6 +153,8 @@ struct keepalive_settings {
     int count = 9;
 };
 
+class interface_spec;  // portsock/multicast.hpp
+
 /// A typed socket option: its identifier and the C++ type of its value.
 template <class Value, option_id Id>
 struct socket_option {
@@ -163,8 +172,22 @@ struct socket_option {
 /// `linger` is a duration in seconds; `opt::linger_off` (negative) switches
 /// lingering off, which is the default. Buffer sizes are what the system reports (Linux doubles the
 /// value that was set, for its own bookkeeping).
+///
+/// The IP options (`multicast_ttl`, `multicast_loop`, `multicast_interface`,
+/// `ttl`, `tos`) have one name each: on an IPv4 socket they are the IP_*
+/// option, on an IPv6 socket the IPV6_* one (Python's IPV6_MULTICAST_HOPS
+/// is `multicast_ttl` there). On a socket of another family they fail with
+/// `error::family_mismatch`.
+///
+/// `reuse_address` on a datagram socket means sharing: several sockets that
+/// each set it before `bind` may bind the same port (and each gets a copy of
+/// every multicast or broadcast datagram to it), which is what multicast
+/// receivers need. On a stream socket it means a restarted server rebinds at
+/// once and nobody can take a port a server holds (see README).
 namespace opt {
-/// SO_REUSEADDR (SO_EXCLUSIVEADDRUSE on Windows): rebind a port in TIME_WAIT
+/// SO_REUSEADDR (SO_EXCLUSIVEADDRUSE on Windows): rebind a port in TIME_WAIT;
+/// on a datagram socket, share the port (SO_REUSEADDR on Linux and Windows,
+/// SO_REUSEPORT on the BSDs and macOS)
 inline constexpr socket_option<bool, option_id::reuse_address> reuse_address{};
 /// SO_KEEPALIVE: probe idle connections
 inline constexpr socket_option<bool, option_id::keep_alive> keep_alive{};
@@ -194,6 +217,24 @@ inline constexpr socket_option<std::chrono::milliseconds, option_id::user_timeou
 /// port (Linux spreads a listening port's connections over them). Linux,
 /// macOS and the BSDs; Windows has none: `error::not_supported`.
 inline constexpr socket_option<bool, option_id::reuse_port> reuse_port{};
+/// IP_MULTICAST_TTL (IPv4) / IPV6_MULTICAST_HOPS (IPv6): how many routers a
+/// multicast datagram may cross, 0-255 (default 1: the local network only).
+inline constexpr socket_option<int, option_id::multicast_ttl> multicast_ttl{};
+/// IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP: whether this host's own
+/// receivers get the multicast datagrams it sends (default true). POSIX
+/// reads it on the sending socket, Windows on the receiving one ("IPPROTO_IP
+/// socket options", learn.microsoft.com): leave it on both to be portable.
+inline constexpr socket_option<bool, option_id::multicast_loop> multicast_loop{};
+/// IP_MULTICAST_IF / IPV6_MULTICAST_IF: the interface multicast datagrams
+/// leave by (default: the system's choice). See `interface_spec` for which
+/// forms each family takes and what reads back.
+inline constexpr socket_option<interface_spec, option_id::multicast_interface> multicast_interface{};
+/// IP_TTL (IPv4) / IPV6_UNICAST_HOPS (IPv6): the hop limit of unicast
+/// packets, 1-255 (IPv6 also takes -1: the system's default).
+inline constexpr socket_option<int, option_id::ttl> ttl{};
+/// IP_TOS (IPv4) / IPV6_TCLASS (IPv6): the type of service / traffic class
+/// byte (DSCP and ECN), 0-255.
+inline constexpr socket_option<int, option_id::tos> tos{};
 /// The value of `opt::linger` that switches lingering off (the default).
 inline constexpr std::chrono::seconds linger_off{-1};
 }  // namespace opt

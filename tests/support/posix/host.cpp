@@ -85,6 +85,54 @@ portsock::msg system_msg_flags() {
 #endif
 }
 
+std::string some_interface_name() {
+    std::string name;
+    if (struct if_nameindex* list = ::if_nameindex()) {
+        if (list[0].if_name != nullptr) name = list[0].if_name;
+        ::if_freenameindex(list);
+    }
+    return name;
+}
+
+multicast6_interface ipv6_multicast_interface() {
+    multicast6_interface out;
+    const char* given = std::getenv("PORTSOCK_TEST_MULTICAST6");
+    const std::string text = given != nullptr ? given : "";
+    const std::size_t space = text.find(' ');
+    if (space == std::string::npos) {
+        out.why = "no interface here is known to deliver IPv6 multicast (Linux's lo does not, even with the "
+                  "MULTICAST flag): the multicast_test.namespace test runs these over a veth pair";
+        return out;
+    }
+    out.name = text.substr(0, space);
+    out.address = text.substr(space + 1);
+    return out;
+}
+
+multicast_calls multicast_support() {
+    multicast_calls out;
+    const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
+    if (s < 0) return out;
+    in_addr address{};
+    address.s_addr = htonl(INADDR_LOOPBACK);
+    out.interface_option =
+        ::setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &address, sizeof address) == 0 || errno != ENOPROTOOPT;
+    group_req request{};
+    request.gr_interface = ::if_nametoindex(loopback_interface_name().c_str());
+    auto* group = reinterpret_cast<sockaddr_in*>(&request.gr_group);
+    group->sin_family = AF_INET;
+    group->sin_addr.s_addr = htonl(0xefff4dfe);  // 239.255.77.254
+    out.group_req = ::setsockopt(s, IPPROTO_IP, MCAST_JOIN_GROUP, &request, sizeof request) == 0 || errno != ENOPROTOOPT;
+    ::close(s);
+    if (!out.interface_option || !out.group_req) {
+        out.why = std::string("this system refuses ") +
+                  (!out.interface_option ? "IP_MULTICAST_IF" : "") +
+                  (!out.interface_option && !out.group_req ? " and " : "") + (!out.group_req ? "MCAST_JOIN_GROUP" : "") +
+                  " with ENOPROTOOPT, as qemu-user 7.2 does (the same calls work on the host)";
+    }
+    return out;
+}
+
 std::vector<portsock::native_handle_type> open_handles() {
     std::vector<portsock::native_handle_type> out;
     // /proc/self/fd where there is one (less its own descriptor), else every

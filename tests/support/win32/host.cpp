@@ -32,6 +32,26 @@ bool truncation_reports_the_count() { return false; }
 // Winsock says WSAEMSGSIZE for a truncated message, not its length.
 bool recvfrom_reports_whole_length() { return false; }
 
+std::string some_interface_name() { return {}; }
+
+multicast6_interface ipv6_multicast_interface() {
+    multicast6_interface out;
+    out.why = running_under_wine()
+                  ? "wine sends over the host's interfaces, and Linux's lo does not deliver IPv6 multicast"
+                  : "IPv6 multicast over Windows' loopback pseudo-interface has not been tried (no Windows host here)";
+    return out;
+}
+
+multicast_calls multicast_support() {
+    multicast_calls out;
+    if (running_under_wine()) {
+        out.group_req = false;
+        out.why = "wine 8 joins IPv4 groups by interface address only: it refuses MCAST_JOIN_GROUP "
+                  "(no such option) and ip_mreq's index form (invalid argument)";
+    }
+    return out;
+}
+
 portsock::msg system_msg_flags() {
     using portsock::msg;
     return msg::peek | msg::oob | msg::waitall | msg::dontroute;  // Winsock has no MSG_DONTWAIT or MSG_EOR
