@@ -176,7 +176,7 @@ bool loopback_is_all_of_127();
 
 /// True where a datagram can be sent from a chosen local address with
 /// IP_PKTINFO in sendmsg (socket::sendto with a packet_info): Linux, macOS
-/// and Windows by their documentation; wine 8 ignores the control data.
+/// and Windows by their documentation; wine 8 sends without the control data.
 bool sends_from_a_chosen_address();
 
 }  // namespace testsupport
