@@ -181,10 +181,12 @@ recv_fds_result socket::recv_fds_into(void* buffer, std::size_t size, native_han
         ec = error::too_many_buffers;
         return result;
     }
-    // Room for maxfds (the system may fit a few more in the padding: those
-    // are closed below, as are any in a second message).
+    // Room for max_fds whatever `maxfds`: what arrives beyond `maxfds` is
+    // closed here. (Sized to `maxfds`, the system would close the rest
+    // itself, but qemu-user receives into a larger buffer of its own and
+    // leaves the descriptors it cannot hand over open.)
     control_buffer<cmsg_space_bound(max_fds * sizeof(int))> control;
-    const std::size_t capacity = maxfds == 0 ? 0 : sys::cmsg_space(maxfds * sizeof(int));
+    const std::size_t capacity = sys::cmsg_space(max_fds * sizeof(int));
     mutable_buffer b{buffer, size};
     recvmsg_result r = recvmsg_into(&b, 1, control.bytes, capacity, ec, flags);
     if (ec) return result;
