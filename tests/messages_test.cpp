@@ -435,5 +435,27 @@ TEST(Messages, ThrowingFormsNameTheCall) {
     } catch (const ps::socket_error& e) {
         EXPECT_NE(std::string(e.what()).find("recvmsg"), std::string::npos) << e.what();
     }
+    try {
+        closed.sendto("x", 1, loopback4(9), ps::packet_info{loopback4(), 0});
+        FAIL() << "no exception";
+    } catch (const ps::socket_error& e) {
+        EXPECT_NE(std::string(e.what()).find("sendto 127.0.0.1:9"), std::string::npos) << e.what();
+    }
+    // A long datagram through the packet-info form: truncated_error, with
+    // the bytes' count and the sender.
+    ps::socket a = bound_udp(loopback4());
+    ps::socket b = bound_udp(loopback4());
+    std::error_code ec;
+    a.sendto("0123456789", 10, b.getsockname(ec), ec);
+    ASSERT_OK(ec);
+    char buffer[4];
+    ps::packet_info local;
+    try {
+        b.recvfrom_into(buffer, sizeof buffer, local);
+        FAIL() << "no exception";
+    } catch (const ps::truncated_error& e) {
+        EXPECT_EQ(e.transferred(), 4u);
+        EXPECT_EQ(e.sender(), a.getsockname(ec));
+    }
 }
 #endif

@@ -324,6 +324,32 @@ void socket::set_packet_info(bool on) {
     set_packet_info(on, ec);
     if (ec) fail(ec, "set_packet_info");
 }
+
+recv_fds_result socket::recv_fds_into(void* buffer, std::size_t size, native_handle_type* fds, std::size_t maxfds,
+                                      msg flags) {
+    std::error_code ec;
+    recv_fds_result r = recv_fds_into(buffer, size, fds, maxfds, ec, flags);
+    if (ec) fail(ec, "recv_fds");
+    return r;
+}
+
+recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, packet_info& to_local, msg flags) {
+    std::error_code ec;
+    recvfrom_result r = recvfrom_into(buffer, size, to_local, ec, flags);
+    if (ec == std::errc::message_size) {
+        throw truncated_error(ec, "recvfrom_into from " + r.address.to_string(), r.nbytes, r.address);
+    }
+    if (ec) fail(ec, "recvfrom_into");
+    return r;
+}
+
+std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address,
+                           const packet_info& from_local, msg flags) {
+    std::error_code ec;
+    const std::size_t n = sendto(data, size, address, from_local, ec, flags);
+    if (ec) fail(ec, "sendto", address);
+    return n;
+}
 #endif
 
 }  // namespace portsock

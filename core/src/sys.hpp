@@ -8,6 +8,8 @@
 //     socket.cpp      open, close, set_nonblocking, accept, connect, the data
 //                     calls, wait, set/get_keepalive, bind_to_device,
 //                     bound_device, socketpair, raise_handle_limit
+//     message.cpp     sendmsg, recvmsg, the control-message layout
+//                     (cmsg_*), SCM_RIGHTS, packet info
 //     resolve.cpp     getaddrinfo, getnameinfo, gethostbyaddr, getservbyname,
 //                     getservbyport, gethostname, if_nametoindex,
 //                     if_indextoname, if_nameindex
@@ -31,6 +33,7 @@
 //                     getpeername, set/get_option, set/get_raw_option,
 //                     local_path_capacity
 //     address.hpp/.cpp  endpoint <-> native socket address
+//     cmsg.hpp        walking and writing control messages by a layout
 //     flags.hpp       msg, ai and ni flags, socket types, the option table
 //     resolve.hpp     the getaddrinfo hints and result loop
 //     poller_support.hpp  the pollers' state allocation

@@ -148,8 +148,8 @@ public:
     /// fail there with `error::not_supported`: a child process inherits a
     /// socket marked `set_inheritable(true)` (pass it the `fileno()` and call
     /// `from_handle` there), and `dup` copies one within a process; passing a
-    /// descriptor to an unrelated process over a Unix socket (SCM_RIGHTS) is
-    /// not offered yet.
+    /// descriptor to an unrelated process goes over a Unix socket
+    /// (`send_fds` / `recv_fds`, SCM_RIGHTS).
     std::string share(std::uint32_t process_id, std::error_code& ec) const;
     /// Python's `socket.fromshare(data)`: the socket that `share` made for
     /// this process, its family, type and protocol read from the data, in
@@ -448,7 +448,13 @@ public:
     std::size_t send_fds(const const_buffer* buffers, std::size_t count, const native_handle_type* fds,
                          std::size_t nfds, msg flags = msg::none, const endpoint& address = endpoint{});
     recv_fds_data recv_fds(std::size_t bufsize, std::size_t maxfds, msg flags = msg::none);
+    recv_fds_result recv_fds_into(void* buffer, std::size_t size, native_handle_type* fds, std::size_t maxfds,
+                                  msg flags = msg::none);
     void set_packet_info(bool on);
+    /// Throws `truncated_error` for a datagram longer than the buffer.
+    recvfrom_result recvfrom_into(void* buffer, std::size_t size, packet_info& to_local, msg flags = msg::none);
+    std::size_t sendto(const void* data, std::size_t size, const endpoint& address, const packet_info& from_local,
+                       msg flags = msg::none);
 #endif
 
 private:
