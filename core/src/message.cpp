@@ -91,8 +91,9 @@ std::size_t socket::sendmsg(const const_buffer* buffers, std::size_t count, cons
     }
     const endpoint* to = address.empty() ? nullptr : &address;
     const native_handle_type h = handle_;
+    const bool stream = type_ == portsock::type::stream;
     return with_deadline(h, timeout_ns_, sys::direction::write, ec, [&](std::error_code& e) {
-        return sys::sendmsg(h, buffers, count, control, control_size, to, flags, e);
+        return sys::sendmsg(h, stream, buffers, count, control, control_size, to, flags, e);
     });
 }
 

@@ -291,9 +291,10 @@ std::size_t local_path_capacity() noexcept;
 // functions). Each is one system call, retried only on EINTR; `count` is at
 // most max_buffers (checked by the core).
 
-/// `to` null: the connected peer. Stream sockets on Windows: WSASend, and
-/// control data is error::not_supported.
-std::size_t sendmsg(handle h, const const_buffer* buffers, std::size_t count, const void* control,
+/// `to` null: the connected peer. `stream` (the socket's type, as the core
+/// knows it): Windows sends a stream with WSASend, where control data is
+/// error::not_supported.
+std::size_t sendmsg(handle h, bool stream, const const_buffer* buffers, std::size_t count, const void* control,
                     std::size_t control_size, const endpoint* to, msg flags, std::error_code& ec) noexcept;
 /// `control_size`: the capacity in, the bytes received out. `out_flags`:
 /// msg::trunc, ctrunc, eor, oob as the system said. Received descriptors

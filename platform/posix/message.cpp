@@ -73,7 +73,7 @@ void cloexec_received(const void* control, std::size_t size) noexcept {
 
 }  // namespace
 
-std::size_t sendmsg(handle h, const const_buffer* buffers, std::size_t count, const void* control,
+std::size_t sendmsg(handle h, bool, const const_buffer* buffers, std::size_t count, const void* control,
                     std::size_t control_size, const endpoint* to, msg flags, std::error_code& ec) noexcept {
     iovec io[max_buffers];
     for (std::size_t i = 0; i < count; ++i) io[i] = {const_cast<void*>(buffers[i].data), buffers[i].size};

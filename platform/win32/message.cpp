@@ -39,12 +39,6 @@ msg from_native_msg(DWORD native) noexcept {
     return out;
 }
 
-bool is_stream(SOCKET s) noexcept {
-    int t = 0;
-    int size = sizeof t;
-    return ::getsockopt(s, SOL_SOCKET, SO_TYPE, reinterpret_cast<char*>(&t), &size) == 0 && t == SOCK_STREAM;
-}
-
 // WSARecvMsg, asked of the provider on first use (the same for every socket
 // of Microsoft's provider and of wine's).
 std::atomic<LPFN_WSARECVMSG> recvmsg_function{nullptr};
@@ -64,7 +58,7 @@ LPFN_WSARECVMSG wsa_recvmsg(SOCKET s) noexcept {
 
 }  // namespace
 
-std::size_t sendmsg(handle h, const const_buffer* buffers, std::size_t count, const void* control,
+std::size_t sendmsg(handle h, bool stream, const const_buffer* buffers, std::size_t count, const void* control,
                     std::size_t control_size, const endpoint* to, msg flags, std::error_code& ec) noexcept {
     WSABUF bufs[max_buffers];
     for (std::size_t i = 0; i < count; ++i) {
@@ -79,7 +73,7 @@ std::size_t sendmsg(handle h, const const_buffer* buffers, std::size_t count, co
     DWORD sent = 0;
     const DWORD native_fl = static_cast<DWORD>(native_flags(flags));
     int rc;
-    if (is_stream(native(h))) {
+    if (stream) {
         if (control_size != 0) {
             ec = error::not_supported;
             return 0;
