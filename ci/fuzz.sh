@@ -24,7 +24,7 @@ fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
 
-targets=(address endpoint_parse host_port local_path repr)
+targets=(address endpoint_parse host_port local_path repr cmsg)
 build=build/fuzz
 mkdir -p "$build/artifacts"
 status=0

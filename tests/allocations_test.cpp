@@ -1,6 +1,7 @@
 // The data path allocates nothing: this binary counts every operator new and
 // asserts that a loop of send / recv_into / sendto / recvfrom_into / accept /
 // poller.wait / connect made none, nor lines and numbers through a socketstream.
+#include "host.hpp"
 #include "net.hpp"
 
 #include <atomic>
@@ -158,4 +159,50 @@ TEST(Allocations, NoneInDatagramBatches) {
     counting = false;
     EXPECT_OK(ec);
     EXPECT_EQ(allocations.load(), 0u);
+}
+
+TEST(Allocations, NoneInTheMessageCalls) {
+    // sendmsg / recvmsg_into with scatter/gather and control data, packet
+    // info both ways, and descriptor passing where the system has it: the
+    // control buffers are the caller's or on the stack.
+    std::error_code ec;
+    ps::socket a, b;
+    a.open(ps::family::inet, ps::type::dgram, 0, ec);
+    b.open(ps::family::inet, ps::type::dgram, 0, ec);
+    a.bind(testsupport::loopback4(), ec);
+    b.bind(ps::endpoint::v4({0, 0, 0, 0}, 0), ec);
+    b.set_packet_info(true, ec);
+    ASSERT_OK(ec);
+    const ps::endpoint to_b = testsupport::loopback4(b.getsockname(ec).port());
+    auto [l1, l2] = ps::socketpair(ps::family::unspec, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    const bool fds = testsupport::passes_descriptors();
+    char head[8] = "head", body[64] = "body";
+    ps::control_buffer<256> control;
+    const std::size_t before = allocations.load();
+    counting = true;
+    for (int i = 0; i < 8 && !ec; ++i) {
+        const ps::const_buffer out[] = {{head, 4}, {body, 4}};
+        a.sendmsg(out, 2, nullptr, 0, to_b, ec);
+        const ps::mutable_buffer in[] = {{head, 4}, {body, sizeof body}};
+        ps::recvmsg_result r = b.recvmsg_into(in, 2, control.bytes, control.size, ec);
+        ps::packet_info local;
+        for (const ps::cmsg& m : r.ancdata) ps::read_packet_info(m, local);
+        b.sendto(body, 4, r.address, local, ec);
+        ps::packet_info ignored;
+        a.recvfrom_into(body, sizeof body, ignored, ec);
+        l1.sendmsg(out, 2, ec);
+        const ps::mutable_buffer in_stream[] = {{head, 4}, {body, 4}};
+        l2.recvmsg_into(in_stream, 2, nullptr, 0, ec, ps::msg::waitall);
+        if (fds) {
+            const ps::native_handle_type passed[] = {a.fileno()};
+            l1.send_fds(out, 1, passed, 1, ec);
+            ps::native_handle_type got[1];
+            ps::recv_fds_result f = l2.recv_fds_into(body, 4, got, 1, ec);
+            if (f.nfds == 1) ps::socket::adopt(got[0], ps::family::inet, ps::type::dgram).close();
+        }
+    }
+    counting = false;
+    EXPECT_OK(ec);
+    EXPECT_EQ(allocations.load() - before, 0u);
 }

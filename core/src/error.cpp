@@ -26,6 +26,8 @@ public:
         case error::not_supported: return "not supported on this system";
         case error::bad_share_data: return "not the data of a shared socket (wrong size)";
         case error::not_multicast: return "not a multicast group address";
+        case error::too_many_buffers: return "more buffers or descriptors than one message takes";
+        case error::control_too_small: return "control message does not fit its buffer";
         }
         return "unknown portsock error";
     }
@@ -37,6 +39,7 @@ public:
         case error::family_mismatch: return std::errc::address_family_not_supported;
         case error::no_address: return std::errc::address_not_available;
         case error::not_supported: return std::errc::operation_not_supported;
+        case error::control_too_small: return std::errc::no_buffer_space;
         default: return std::errc::invalid_argument;
         }
     }

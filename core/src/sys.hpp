@@ -8,6 +8,8 @@
 //     socket.cpp      open, close, set_nonblocking, accept, connect, the data
 //                     calls, wait, set/get_keepalive, bind_to_device,
 //                     bound_device, socketpair, raise_handle_limit
+//     message.cpp     sendmsg, recvmsg, the control-message layout
+//                     (cmsg_*), SCM_RIGHTS, packet info
 //     resolve.cpp     getaddrinfo, getnameinfo, gethostbyaddr, getservbyname,
 //                     getservbyport, gethostname, if_nametoindex,
 //                     if_indextoname, if_nameindex
@@ -31,6 +33,7 @@
 //                     getpeername, set/get_option, set/get_raw_option,
 //                     local_path_capacity
 //     address.hpp/.cpp  endpoint <-> native socket address
+//     cmsg.hpp        walking and writing control messages by a layout
 //     flags.hpp       msg, ai and ni flags, socket types, the option table
 //     resolve.hpp     the getaddrinfo hints and result loop
 //     poller_support.hpp  the pollers' state allocation
@@ -66,6 +69,7 @@
 
 #include <portsock/datagram.hpp>
 #include <portsock/endpoint.hpp>
+#include <portsock/message.hpp>
 #include <portsock/names.hpp>
 #include <portsock/native.hpp>
 #include <portsock/poller.hpp>
@@ -297,5 +301,40 @@ std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, b
 /// empty): one sendmmsg where the system has it (PORTSOCK_HAVE_SENDMMSG),
 /// else one send per datagram. Returns how many went; `ec` as recv_many.
 std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept;
+// Messages (platform/<backend>/message.cpp) -----------------------------------
+// sendmsg / recvmsg with scatter/gather and control data, in the system's
+// cmsghdr layout (the public reader and writer, message.hpp, are these
+// functions). Each is one system call, retried only on EINTR; `count` is at
+// most max_buffers (checked by the core).
+
+/// `to` null: the connected peer. `stream` (the socket's type, as the core
+/// knows it): Windows sends a stream with WSASend, where control data is
+/// error::not_supported.
+std::size_t sendmsg(handle h, bool stream, const const_buffer* buffers, std::size_t count, const void* control,
+                    std::size_t control_size, const endpoint* to, msg flags, std::error_code& ec) noexcept;
+/// `control_size`: the capacity in, the bytes received out. `out_flags`:
+/// msg::trunc, ctrunc, eor, oob as the system said. Received descriptors
+/// (SCM_RIGHTS) are made close-on-exec. `stream`: Windows reads a stream
+/// with WSARecv (no control data).
+std::size_t recvmsg(handle h, bool stream, const mutable_buffer* buffers, std::size_t count, void* control,
+                    std::size_t& control_size, endpoint* from, msg flags, msg& out_flags,
+                    std::error_code& ec) noexcept;
+std::size_t cmsg_len(std::size_t data_size) noexcept;
+std::size_t cmsg_space(std::size_t data_size) noexcept;
+bool cmsg_next(const void* control, std::size_t size, std::size_t& offset, cmsg& out) noexcept;
+std::error_code cmsg_add(void* control, std::size_t capacity, std::size_t& used, int level, int type,
+                         const void* data, std::size_t size) noexcept;
+/// SCM_RIGHTS (POSIX); Windows: error::not_supported.
+std::error_code cmsg_add_fds(void* control, std::size_t capacity, std::size_t& used,
+                             const native_handle_type* fds, std::size_t count) noexcept;
+bool is_fds(const cmsg& m, std::size_t& count) noexcept;
+native_handle_type read_fd(const cmsg& m, std::size_t index) noexcept;
+/// IP_PKTINFO / IPV6_PKTINFO for sending from `local`.
+std::error_code cmsg_add_packet_info(void* control, std::size_t capacity, std::size_t& used,
+                                     const endpoint& local, std::uint32_t interface_index) noexcept;
+bool read_packet_info(const cmsg& m, packet_info& out) noexcept;
+std::error_code set_packet_info(handle h, family f, bool on) noexcept;
+/// Whether descriptors can be passed at all (POSIX yes, Windows no).
+bool has_fd_passing() noexcept;
 
 }  // namespace portsock::sys

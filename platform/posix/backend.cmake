@@ -3,6 +3,7 @@
 target_sources(portsock PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/batch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/message.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resolve.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
 include(${CMAKE_CURRENT_LIST_DIR}/../common/common.cmake)

@@ -3,6 +3,7 @@
 target_sources(portsock PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/batch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/message.cpp
     ${CMAKE_CURRENT_LIST_DIR}/poller.cpp
     ${CMAKE_CURRENT_LIST_DIR}/poller_afd.cpp
     ${CMAKE_CURRENT_LIST_DIR}/poller_select.cpp

@@ -7,9 +7,13 @@
 //   descriptor_child fromshare       prints this process's id, reads the
 //       bytes of the parent's socket::share(id) as one line of hex on stdin,
 //       and takes the socket by socket::fromshare. Sends "shared\n".
+//   descriptor_child recv_fds HANDLE  HANDLE is an inherited Unix-domain
+//       socket over which the parent passes one socket (SCM_RIGHTS, by
+//       socket::send_fds); prints "inheritable=0" or "=1" for the received
+//       descriptor, then sends "passed\n" through the received socket.
 //
 // Exit status: 0 sent; 3 no socket (the error on stdout); 4 the send failed;
-// 2 a bad command line or input.
+// 5 no descriptor received; 2 a bad command line or input.
 #include "host.hpp"
 
 #include <portsock/portsock.hpp>
@@ -69,12 +73,41 @@ int fromshare() {
     return send_line(s, "shared\n");
 }
 
+int receive_fds(const char* argument) {
+    char* end = nullptr;
+    const unsigned long long number = std::strtoull(argument, &end, 10);
+    if (end == argument || *end != '\0') return 2;
+    std::error_code ec;
+    portsock::socket channel =
+        portsock::socket::from_handle(static_cast<portsock::native_handle_type>(number), ec);
+    if (ec) {
+        std::printf("no socket %llu: %s\n", number, ec.message().c_str());
+        return 3;
+    }
+    char byte = 0;
+    portsock::native_handle_type fds[1];
+    const portsock::recv_fds_result r = channel.recv_fds_into(&byte, 1, fds, 1, ec);
+    if (ec || r.nfds != 1) {
+        std::printf("recv_fds: %s, %zu descriptors\n", ec.message().c_str(), r.nfds);
+        return 5;
+    }
+    std::printf("inheritable=%d\n", testsupport::inheritable(fds[0]) ? 1 : 0);
+    std::fflush(stdout);
+    portsock::socket s = portsock::socket::from_handle(fds[0], ec);
+    if (ec) {
+        std::printf("no socket received: %s\n", ec.message().c_str());
+        return 3;
+    }
+    return send_line(s, "passed\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::string_view mode = argc >= 2 ? argv[1] : "";
     if (mode == "inherit" && argc == 3) return inherit(argv[2]);
     if (mode == "fromshare" && argc == 2) return fromshare();
+    if (mode == "recv_fds" && argc == 3) return receive_fds(argv[2]);
     std::fprintf(stderr, "usage: descriptor_child inherit HANDLE | descriptor_child fromshare\n");
     return 2;
 }

@@ -165,4 +165,18 @@ struct multicast_calls {
 };
 multicast_calls multicast_support();
 
+/// True where descriptors pass over Unix-domain sockets (SCM_RIGHTS:
+/// socket::send_fds / recv_fds): every POSIX system; Windows has none.
+bool passes_descriptors();
+
+/// True where every address of 127.0.0.0/8 reaches this host without being
+/// configured (Linux, Windows, wine on Linux); macOS and the BSDs answer on
+/// 127.0.0.1 alone unless an alias is added.
+bool loopback_is_all_of_127();
+
+/// True where a datagram can be sent from a chosen local address with
+/// IP_PKTINFO in sendmsg (socket::sendto with a packet_info): Linux, macOS
+/// and Windows by their documentation; wine 8 sends without the control data.
+bool sends_from_a_chosen_address();
+
 }  // namespace testsupport

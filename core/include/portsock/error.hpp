@@ -52,6 +52,8 @@ enum class error {
     not_supported,        ///< a flag, option or call this system does not have
     bad_share_data,       ///< data for `fromshare` that `share` did not make (wrong size)
     not_multicast,        ///< a group address that is no multicast address (join_group)
+    too_many_buffers,     ///< more buffers (or descriptors) than one message takes (message.hpp)
+    control_too_small,    ///< a control message that does not fit its buffer
 };
 
 /// Name resolution failures (Python's `socket.gaierror`; C's `EAI_*`).

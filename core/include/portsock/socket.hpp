@@ -20,6 +20,7 @@
 #include <portsock/datagram.hpp>
 #include <portsock/endpoint.hpp>
 #include <portsock/error.hpp>
+#include <portsock/message.hpp>
 #include <portsock/multicast.hpp>
 #include <portsock/native.hpp>
 #include <portsock/types.hpp>
@@ -148,8 +149,8 @@ public:
     /// fail there with `error::not_supported`: a child process inherits a
     /// socket marked `set_inheritable(true)` (pass it the `fileno()` and call
     /// `from_handle` there), and `dup` copies one within a process; passing a
-    /// descriptor to an unrelated process over a Unix socket (SCM_RIGHTS) is
-    /// not offered yet.
+    /// descriptor to an unrelated process goes over a Unix socket
+    /// (`send_fds` / `recv_fds`, SCM_RIGHTS).
     std::string share(std::uint32_t process_id, std::error_code& ec) const;
     /// Python's `socket.fromshare(data)`: the socket that `share` made for
     /// this process, its family, type and protocol read from the data, in
@@ -402,6 +403,73 @@ public:
     void join_source_group(std::string_view group, std::string_view source, const interface_spec& on = {});
     void leave_source_group(const endpoint& group, const endpoint& source, const interface_spec& on = {});
     void leave_source_group(std::string_view group, std::string_view source, const interface_spec& on = {});
+#endif
+
+    // Messages: scatter/gather, control data, descriptors, packet info ------
+    // (Python's sendmsg, recvmsg, recvmsg_into, send_fds, recv_fds; the
+    // types, limits and the Windows story are in message.hpp.) Timeout
+    // modes, EINTR retry and no-SIGPIPE as every data call; none allocates
+    // but `recvmsg` and `recv_fds`.
+    /// Sends `count` buffers (at most `max_buffers`) as one message, with the
+    /// control data `control_size` bytes at `control` (built by `cmsg_writer`;
+    /// 0 for none), to `address` (empty: the connected peer).
+    std::size_t sendmsg(const const_buffer* buffers, std::size_t count, const void* control,
+                        std::size_t control_size, const endpoint& address, std::error_code& ec,
+                        msg flags = msg::none) noexcept;
+    /// Sends `count` buffers as one message to the connected peer.
+    std::size_t sendmsg(const const_buffer* buffers, std::size_t count, std::error_code& ec,
+                        msg flags = msg::none) noexcept;
+    /// Receives one message into `count` buffers (filled in order) and its
+    /// control data into the `control_capacity` bytes at `control` (may be
+    /// null and 0). Truncation is reported in `msg_flags`, not as an error.
+    recvmsg_result recvmsg_into(const mutable_buffer* buffers, std::size_t count, void* control,
+                                std::size_t control_capacity, std::error_code& ec,
+                                msg flags = msg::none) noexcept;
+    /// Python's `recvmsg(bufsize, ancbufsize, flags)`: new strings (allocates).
+    recvmsg_data recvmsg(std::size_t bufsize, std::size_t ancbufsize, std::error_code& ec,
+                         msg flags = msg::none);
+    /// Python's `send_fds(sock, buffers, fds, flags, address)`: SCM_RIGHTS
+    /// with up to `max_fds` descriptors, which stay the caller's.
+    std::size_t send_fds(const const_buffer* buffers, std::size_t count, const native_handle_type* fds,
+                         std::size_t nfds, std::error_code& ec, msg flags = msg::none,
+                         const endpoint& address = endpoint{}) noexcept;
+    /// Receives a message and up to `maxfds` (at most `max_fds`) descriptors
+    /// into `fds`, which become the caller's; more are closed (`msg::ctrunc`).
+    recv_fds_result recv_fds_into(void* buffer, std::size_t size, native_handle_type* fds,
+                                  std::size_t maxfds, std::error_code& ec, msg flags = msg::none) noexcept;
+    /// Python's `recv_fds(sock, bufsize, maxfds, flags)` (allocates).
+    recv_fds_data recv_fds(std::size_t bufsize, std::size_t maxfds, std::error_code& ec,
+                           msg flags = msg::none);
+    /// Asks the system to report, with each datagram, the local address it
+    /// arrived on (IP_PKTINFO, IPV6_RECVPKTINFO; IP_RECVDSTADDR on BSDs
+    /// without it). An IPv6 socket asks for both (IPv4-mapped datagrams).
+    void set_packet_info(bool on, std::error_code& ec) noexcept;
+    /// `recvfrom_into` that also says where the datagram arrived (needs
+    /// `set_packet_info(true)`; else `to_local` is left empty).
+    recvfrom_result recvfrom_into(void* buffer, std::size_t size, packet_info& to_local,
+                                  std::error_code& ec, msg flags = msg::none) noexcept;
+    /// `sendto` from the local address `from_local` (as `recvfrom_into`
+    /// reported it: answer a client from the address it wrote to).
+    std::size_t sendto(const void* data, std::size_t size, const endpoint& address,
+                       const packet_info& from_local, std::error_code& ec, msg flags = msg::none) noexcept;
+#if PORTSOCK_HAS_EXCEPTIONS
+    /// Throwing forms of the message calls.
+    std::size_t sendmsg(const const_buffer* buffers, std::size_t count, const void* control = nullptr,
+                        std::size_t control_size = 0, const endpoint& address = endpoint{},
+                        msg flags = msg::none);
+    recvmsg_result recvmsg_into(const mutable_buffer* buffers, std::size_t count, void* control = nullptr,
+                                std::size_t control_capacity = 0, msg flags = msg::none);
+    recvmsg_data recvmsg(std::size_t bufsize, std::size_t ancbufsize = 0, msg flags = msg::none);
+    std::size_t send_fds(const const_buffer* buffers, std::size_t count, const native_handle_type* fds,
+                         std::size_t nfds, msg flags = msg::none, const endpoint& address = endpoint{});
+    recv_fds_data recv_fds(std::size_t bufsize, std::size_t maxfds, msg flags = msg::none);
+    recv_fds_result recv_fds_into(void* buffer, std::size_t size, native_handle_type* fds, std::size_t maxfds,
+                                  msg flags = msg::none);
+    void set_packet_info(bool on);
+    /// Throws `truncated_error` for a datagram longer than the buffer.
+    recvfrom_result recvfrom_into(void* buffer, std::size_t size, packet_info& to_local, msg flags = msg::none);
+    std::size_t sendto(const void* data, std::size_t size, const endpoint& address, const packet_info& from_local,
+                       msg flags = msg::none);
 #endif
 
 private:

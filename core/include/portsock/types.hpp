@@ -89,6 +89,9 @@ enum class msg : std::uint32_t {
     eor = 32,         ///< MSG_EOR: the data ends a record (POSIX; seqpacket sockets)
     more = 64,        ///< MSG_MORE: more data follows; hold back a partial frame (Linux)
     confirm = 128,    ///< MSG_CONFIRM: the link layer's peer answered (Linux)
+    // Reported in recvmsg's msg_flags only (message.hpp); never taken as input.
+    trunc = 256,      ///< MSG_TRUNC: the datagram was longer than the buffers
+    ctrunc = 512,     ///< MSG_CTRUNC: the control data was longer than its buffer
 };
 /// Combines two sets of flags.
 constexpr msg operator|(msg a, msg b) noexcept {

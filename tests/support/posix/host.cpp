@@ -299,3 +299,25 @@ private_network::~private_network() {
 bool private_network::silence_loopback() { return why_.empty() && loopback_up(false, why_); }
 
 }  // namespace testsupport
+
+// Messages (tests/messages_test.cpp) ------------------------------------------
+namespace testsupport {
+
+bool passes_descriptors() { return true; }
+
+// Linux routes all of 127.0.0.0/8 to lo (its local table holds the /8);
+// macOS and the BSDs configure 127.0.0.1 alone on lo0.
+bool loopback_is_all_of_127() {
+#if defined(__linux__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+// Linux's ip(7) and ipv6(7); macOS's ip(4) takes IP_PKTINFO in sendmsg too.
+// The BSDs without IP_PKTINFO send with IP_SENDSRCADDR, which the backend
+// uses there.
+bool sends_from_a_chosen_address() { return true; }
+
+}  // namespace testsupport

@@ -122,3 +122,20 @@ private_network::~private_network() = default;
 bool private_network::silence_loopback() { return false; }
 
 }  // namespace testsupport
+
+// Messages (tests/messages_test.cpp) ------------------------------------------
+namespace testsupport {
+
+// Winsock has no SCM_RIGHTS: WSADuplicateSocketW (share / fromshare).
+bool passes_descriptors() { return false; }
+
+// Windows answers on all of 127.0.0.0/8; wine runs on Linux, which does too.
+bool loopback_is_all_of_127() { return true; }
+
+// WSASendMsg takes IP_PKTINFO ("IPPROTO_IP socket options", Microsoft).
+// Wine 8 passes the call but not the control data: an answer to 127.0.0.2
+// from an any-address socket leaves from 127.0.0.1 (seen in
+// Messages.PacketInfoTellsTheLocalAddressOfAnAnyAddressSocket).
+bool sends_from_a_chosen_address() { return !running_under_wine(); }
+
+}  // namespace testsupport
