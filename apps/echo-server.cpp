@@ -235,7 +235,10 @@ int main(int argc, char** argv) {
     if (dgram && !local) return app::usage_error(program, "--dgram needs --unix PATH (--udp for UDP)", usage_text);
     if (tcp_flag) udp = false;
     if (udp_flag) tcp = false;
-    if (local) tcp = !dgram, udp = dgram;
+    if (local) {
+        tcp = !dgram;
+        udp = dgram;
+    }
 
     std::error_code ec;
     const std::size_t limit = portsock::raise_handle_limit(wanted_handles, ec);
