@@ -266,7 +266,9 @@ int main(int argc, char** argv) {
     // and `nc -6 -l`'s: an IPv6 host serves IPv4 clients too, unless --v6-only.
     const bool ipv6 = address.family() == portsock::family::inet6;
     if (v6_only && !ipv6) return app::usage_error(program, "--v6-only needs an IPv6 --host (such as ::)", usage_text);
-    const bool dual_stack = ipv6 && !v6_only && portsock::has_dualstack_ipv6();
+    // (Only the any address can: ::1 or another IPv6 address is IPv6's alone.)
+    const bool any6 = ipv6 && address.is_any();
+    const bool dual_stack = any6 && !v6_only && portsock::has_dualstack_ipv6();
 
     // The socket file is ours once bound: removed when the server ends.
     struct remove_at_exit {
@@ -303,7 +305,7 @@ int main(int argc, char** argv) {
                  unix_path);
     } else {
         app::say(std::string("echo-server: serving ") + (tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP") +
-                 " on " + address.to_string() + (!ipv6 ? "" : dual_stack ? " (IPv4 too)" : " (IPv6 only)"));
+                 " on " + address.to_string() + (!any6 ? "" : dual_stack ? " (IPv4 too)" : " (IPv6 only)"));
     }
 
     server s(poller);
