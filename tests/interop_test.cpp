@@ -67,7 +67,7 @@ TEST(Interop, ClientPrintsAPythonServersBytesThenItsTimeout) {
     child_process server = start({python_exe, "-c", script});
     const auto port = server.read_line(20s);
     ASSERT_TRUE(port) << server.err();
-    child_process client = start({thankyou_client_exe, "--host", "127.0.0.1", "--port", *port, "--timeout", "1"});
+    child_process client = start({thankyou_client_exe, "--host", "127.0.0.1", "--port", *port, "--timeout", "4"});
     const result r = finish(client);
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.out, std::string("Bonjour \xc3\xa9\x00\xff after\n", 19));

@@ -181,10 +181,11 @@ TEST(Thankyou, ClientPrintsWhatCameThenReportsTheTimeout) {
     ps::socket listener = test_listener(port);
     const std::string target = "127.0.0.1:" + std::to_string(port);
     child_process client =
-        start({thankyou_client_exe, "--host", "127.0.0.1", "--port", std::to_string(port), "--timeout", "1"});
+        start({thankyou_client_exe, "--host", "127.0.0.1", "--port", std::to_string(port), "--timeout", "4"});
     std::error_code ec;
     auto [conn, peer] = listener.accept(ec);
     ASSERT_OK(ec);
+    // The client waits 4 s from its connect: room for this accept on a loaded machine.
     conn.sendall("hello\n\0!", 8, ec);  // and the connection stays open
     ASSERT_OK(ec);
     const result r = finish(client);
