@@ -13,9 +13,12 @@
 // PATH by a server that died is removed; a live server's, or a file that is
 // no socket, is an error. The server removes its own file when it ends.
 //
-// Each TCP connection has a fixed 16 KiB buffer: the server reads only while
-// the buffer has room and writes while it holds data, so a client that does
-// not read stops being read from (back-pressure, no unbounded buffering).
+// TCP connections read into one 64 KiB buffer shared by the loop and echo
+// from it at once; only what the client does not take yet is kept, per
+// connection, and while a connection holds any it is not read from
+// (back-pressure, no unbounded buffering). An idle connection holds no
+// buffer at all. UDP moves up to 32 datagrams per call (recv_many /
+// send_many), each sent back to its sender's address as received.
 // A client's half-close is passed on once its data is echoed. When accept
 // runs out of descriptors, accepting pauses (1 s, or until a connection
 // closes) instead of spinning, and says so once per shortage. Ctrl-C /
@@ -23,6 +26,7 @@
 #include "app.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -31,7 +35,9 @@ namespace {
 constexpr const char* program = "echo-server";
 constexpr const char* usage_text =
     "echo-server [--host H] [--port P] [--tcp|--udp] [--v6-only] | echo-server --unix PATH [--dgram]";
-constexpr std::size_t buffer_size = 16 * 1024;
+constexpr std::size_t buffer_size = 64 * 1024;   // the loop's shared receive buffer
+constexpr std::size_t max_batch = 32;            // datagrams per recv_many
+constexpr std::size_t max_datagram = 65536;
 constexpr std::size_t wanted_handles = 65536;
 constexpr std::uint64_t listener_tag = 0;
 constexpr std::uint64_t udp_tag = 1;
@@ -39,10 +45,9 @@ constexpr std::uint64_t first_connection_tag = 2;
 
 struct connection {
     portsock::socket sock;
-    std::unique_ptr<char[]> buffer{new char[buffer_size]};
-    std::size_t start = 0;  // echoed up to here
-    std::size_t end = 0;    // received up to here
-    bool peer_done = false; // the client half-closed
+    std::unique_ptr<char[]> pending;  // received, not yet echoed (null when none)
+    std::size_t start = 0;            // echoed up to here
+    std::size_t end = 0;              // pending up to here
     portsock::event interest = portsock::event::readable;
 };
 
@@ -86,47 +91,88 @@ public:
         const std::size_t slot = static_cast<std::size_t>(tag - first_connection_tag);
         connection& c = *connections_[slot];
         std::error_code ec;
-        if (has(events, portsock::event::readable) || has(events, portsock::event::hangup) ||
-            has(events, portsock::event::error)) {
-            if (c.end < buffer_size && !c.peer_done) {
-                const std::size_t n = c.sock.recv_into(c.buffer.get() + c.end, buffer_size - c.end, ec);
-                if (ec && !portsock::would_block(ec)) return close(slot);
-                if (!ec && n == 0) c.peer_done = true;
-                c.end += n;
-            } else if (has(events, portsock::event::error)) {
-                return close(slot);
+        constexpr portsock::event readable_or_failed =
+            portsock::event::readable | portsock::event::hangup | portsock::event::error;
+        if (c.end == 0 && has(events, readable_or_failed)) {
+            // Nothing pending: read into the shared buffer and echo at once.
+            const std::size_t n = c.sock.recv_into(shared_.get(), buffer_size, ec);
+            if (n == 0) {
+                if (!ec) {
+                    // The client half-closed and everything is echoed (a
+                    // connection with data pending is not read from).
+                    c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
+                    return close(slot);
+                }
+                if (!portsock::would_block(ec)) return close(slot);
             }
-        }
-        while (c.start < c.end) {
-            const std::size_t n = c.sock.send(c.buffer.get() + c.start, c.end - c.start, ec);
-            if (portsock::would_block(ec)) break;
-            if (ec) return close(slot);
-            c.start += n;
-        }
-        if (c.start == c.end) c.start = c.end = 0;
-        if (c.peer_done && c.end == 0) {
-            c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
+            std::size_t sent = 0;
+            while (sent < n) {
+                const std::size_t k = c.sock.send(shared_.get() + sent, n - sent, ec);
+                if (ec) {
+                    if (portsock::would_block(ec)) break;
+                    return close(slot);
+                }
+                sent += k;
+            }
+            if (sent < n) {  // the client is slow: keep the rest, stop reading
+                c.pending.reset(new char[n - sent]);
+                std::memcpy(c.pending.get(), shared_.get() + sent, n - sent);
+                c.start = 0;
+                c.end = n - sent;
+            }
+        } else if (c.end > 0) {
+            while (c.start < c.end) {
+                const std::size_t k = c.sock.send(c.pending.get() + c.start, c.end - c.start, ec);
+                if (ec) {
+                    if (portsock::would_block(ec)) break;
+                    return close(slot);
+                }
+                c.start += k;
+            }
+            if (c.start == c.end) {
+                c.pending.reset();
+                c.start = c.end = 0;
+            }
+        } else if (has(events, portsock::event::error)) {
             return close(slot);
         }
-        portsock::event want = portsock::event::none;
-        if (!c.peer_done && c.end < buffer_size) want = want | portsock::event::readable;
-        if (c.start < c.end) want = want | portsock::event::writable;
+        const portsock::event want = c.end > 0 ? portsock::event::writable : portsock::event::readable;
         if (want != c.interest) {
             poller_.modify(c.sock, want, tag, ec);
             c.interest = want;
         }
     }
 
+    // Datagrams in batches: each batch asks for twice what the last one got
+    // (1 to 32), so that a lone datagram costs a one-slot call.
     void echo_datagrams(portsock::socket& udp) {
+        if (!datagrams_) {
+            datagrams_.reset(new char[max_batch * max_datagram]);
+            for (std::size_t k = 0; k < max_batch; ++k) slots_[k].buffer(datagrams_.get() + k * max_datagram, max_datagram);
+        }
         std::error_code ec;
         for (;;) {
-            auto [n, from] = udp.recvfrom_into(datagram_, sizeof datagram_, ec);
-            if (portsock::would_block(ec)) return;
-            if (ec && ec != std::errc::message_size) {
-                app::report(program, "recvfrom", ec);
+            const std::size_t n = udp.recv_many(slots_, want_, ec);
+            if (n == 0) {
+                if (!portsock::would_block(ec)) app::report(program, "recv_many", ec);
                 return;
             }
-            udp.sendto(datagram_, n, from, ec);  // a full send buffer drops it, as UDP may
+            for (std::size_t k = 0; k < n; ++k) slots_[k].size = slots_[k].nbytes;
+            // A full send buffer drops the rest, as UDP may; a datagram the
+            // system refuses is skipped.
+            for (std::size_t sent = udp.send_many(slots_, n, ec); sent < n;) {
+                const std::size_t k = udp.send_many(slots_ + sent, n - sent, ec);
+                if (k > 0) {
+                    sent += k;
+                } else if (portsock::would_block(ec)) {
+                    break;
+                } else {
+                    ++sent;
+                }
+            }
+            for (std::size_t k = 0; k < n; ++k) slots_[k].size = max_datagram;
+            // A full batch doubles the next; a short one asks for one more.
+            want_ = n < want_ ? n + 1 : (n * 2 < max_batch ? n * 2 : max_batch);
         }
     }
 
@@ -199,7 +245,10 @@ private:
     bool closed_since_pause_ = false;
     std::size_t pauses_ = 0;  // in the current shortage (said at the first)
     std::chrono::steady_clock::time_point resume_at_;
-    char datagram_[65536];
+    std::unique_ptr<char[]> shared_{new char[buffer_size]};  // every connection's reads
+    std::unique_ptr<char[]> datagrams_;                       // the UDP slots' room
+    portsock::datagram slots_[max_batch];
+    std::size_t want_ = 1;
     bool local_ = false;
 };
 
@@ -315,12 +364,12 @@ int main(int argc, char** argv) {
         const std::size_t n = poller.wait(ready, s.wait_limit(), ec);
         if (ec) return app::fail(program, "wait", ec);
         for (std::size_t k = 0; k < n; ++k) {
-            if (ready[k].tag == listener_tag) {
-                s.accept_all(listener);
-            } else if (ready[k].tag == udp_tag) {
-                s.echo_datagrams(datagrams);
-            } else {
+            if (ready[k].tag >= first_connection_tag) {  // the common case first: one test
                 s.serve(ready[k].tag, ready[k].events);
+            } else if (ready[k].tag == listener_tag) {
+                s.accept_all(listener);
+            } else {
+                s.echo_datagrams(datagrams);
             }
         }
         if (tcp) s.maybe_resume(listener);

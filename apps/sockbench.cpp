@@ -8,9 +8,10 @@
 //   sockbench thankyou|pingpong|concurrent|bulk|udp [--host H] [--port P]
 //             [--raw] [--json] [--seconds S] [--count M] [--clients K]
 //             [--size B] [--connections N]
+//   sockbench udp-batch [--host H] [--port P] [--batch N] [--size B] ...
 //   sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M]
 //             [--registered N] [--ready K]
-//   sockbench serve|serve-raw thankyou|echo|udp [--host H] [--port P]
+//   sockbench serve|serve-raw thankyou|echo|udp|udp-batch [--host H] [--port P]
 //
 // Workloads (clients):
 //   thankyou    connect, read the 40 bytes to end of stream, close; K clients
@@ -22,13 +23,19 @@
 //               while the echo is read back: GB/s (10^9 bytes per second)
 //   udp         B-byte datagram round trips, one in flight: per second,
 //               p50/p99, and losses (no answer within 200 ms)
+//   udp-batch   N B-byte datagrams in flight, sent with one send_many and
+//               read back with recv_many (portsock only; no --raw form):
+//               datagrams per second, the time of a batch's round trip,
+//               losses (datagrams not back within 200 ms)
 //   pollwait    the poller alone: N datagram sockets registered for reading,
 //               K of them with a datagram pending, and wait(0) called again
 //               and again (each reports the same K, level-triggered): waits
 //               per second and the time of one wait, p50/p99; needs no server
 // Servers: `thankyou` sends the tutorial's 40 bytes and closes; `echo` echoes
 // TCP from one thread and one poller (16 KiB per connection, back-pressure);
-// `udp` echoes datagrams. Each prints `sockbench: serving ... on HOST:PORT`
+// `udp` echoes datagrams, one system call each; `udp-batch` echoes them with
+// recv_many / send_many, 32 at most per call (`serve-raw udp-batch` is the
+// raw one-datagram server, the reference it is measured against). Each prints `sockbench: serving ... on HOST:PORT`
 // and runs until Ctrl-C / SIGTERM (portsock's servers wait without a limit
 // and are woken by the signal; the raw ones look every 250 ms).
 #include "app.hpp"
@@ -39,6 +46,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <thread>
@@ -50,9 +58,10 @@ constexpr const char* program = "sockbench";
 constexpr const char* usage_text =
     "sockbench thankyou|pingpong|concurrent|bulk|udp [--host H] [--port P] [--raw] [--json] "
     "[--seconds S] [--count M] [--clients K] [--size B] [--connections N]\n"
+    "       sockbench udp-batch [--host H] [--port P] [--json] [--seconds S] [--count M] [--size B] [--batch N]\n"
     "       sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M] [--registered N] "
     "[--ready K]\n"
-    "       sockbench serve|serve-raw thankyou|echo|udp [--host H] [--port P]";
+    "       sockbench serve|serve-raw thankyou|echo|udp|udp-batch [--host H] [--port P]";
 constexpr std::string_view thank_you = "Thank you for connecting with the socket";
 constexpr std::size_t echo_buffer = 16 * 1024;
 constexpr std::size_t bulk_chunk = 64 * 1024;
@@ -73,6 +82,7 @@ struct options {
     int connections = 100;
     int registered = 100;  // pollwait: sockets in the poller
     int ready = 10;        // pollwait: ... of which this many are readable
+    int batch = 32;        // udp-batch: datagrams in flight, per send_many
 };
 
 // Latency samples in nanoseconds, in storage reserved before the run, so that
@@ -312,6 +322,63 @@ void udp(const options& o, const typename P::address& to, result& r) {
     p.remove(s);
 }
 
+// `batch` datagrams in flight: one send_many, then recv_many until all are
+// back (or 200 ms pass without one: the rest are losses). An operation is
+// one datagram echoed; the latency is the batch's round trip.
+void udp_batch(const options& o, const portsock::endpoint& to, result& r) {
+    std::error_code ec;
+    portsock::socket s;
+    s.open(to.family(), portsock::type::dgram, 0, ec);
+    if (!ec) s.setblocking(false, ec);
+    portsock::poller p;
+    if (!ec) p.open(ec);
+    if (!ec) p.add(s, portsock::event::readable, 0, ec);
+    if (ec) return void(r.error = "socket: " + ec.message());
+    const auto batch = static_cast<std::size_t>(o.batch);
+    const auto size = static_cast<std::size_t>(o.size);
+    std::vector<char> message(size, 'u'), replies(batch * size);
+    std::vector<portsock::datagram> out(batch), in(batch);
+    for (std::size_t k = 0; k < batch; ++k) {
+        out[k].buffer(message.data(), size);
+        out[k].peer = portsock::peer_address::from_endpoint(to, ec);
+        in[k].buffer(replies.data() + k * size, size);
+    }
+    std::array<portsock::poll_event, 1> ready;
+    run_limit limit(o);
+    const auto start = clock_type::now();
+    while (limit.more(r.operations + r.losses)) {
+        const auto t0 = clock_type::now();
+        std::size_t sent = 0;
+        while (sent < batch) {
+            const std::size_t n = s.send_many(out.data() + sent, batch - sent, ec);
+            if (n == 0 && !portsock::would_block(ec)) return void(r.error = "send_many: " + ec.message());
+            if (n == 0) break;  // a full send buffer: the rest count as lost
+            sent += n;
+        }
+        std::size_t back = 0;
+        while (back < sent) {
+            const std::size_t n = s.recv_many(in.data(), batch, ec);
+            if (n > 0) {
+                for (std::size_t k = 0; k < n; ++k) {
+                    if (in[k].nbytes != size || in[k].truncated ||
+                        std::memcmp(in[k].data, message.data(), size) != 0) {
+                        return void(r.error = "a wrong echo");
+                    }
+                }
+                back += n;
+                continue;
+            }
+            if (!portsock::would_block(ec)) return void(r.error = "recv_many: " + ec.message());
+            if (p.wait(ready, udp_wait_ms / 1000.0, ec) == 0) break;
+        }
+        r.losses += batch - back;
+        r.operations += back;
+        r.latency.add(clock_type::now() - t0);
+    }
+    r.seconds = since(start);
+    r.bytes = r.operations * size;
+}
+
 // Servers ----------------------------------------------------------------------
 
 template <class P>
@@ -414,9 +481,34 @@ int serve_udp(typename P::sock& s) {
     return app::ok;
 }
 
+// Datagrams in batches of up to 32 through recv_many / send_many, each sent
+// back to its sender's address as the system gave it.
+int serve_udp_batch(portsock::socket& s) {
+    constexpr std::size_t batch = 32, room = 65536;
+    portsock::poller p;
+    std::error_code ec;
+    p.open(ec);
+    if (!ec) p.add(s, portsock::event::readable, 0, ec);
+    if (ec) return app::fail(program, "poller", ec);
+    app::handle_stop_signals(&p);
+    std::unique_ptr<char[]> buffers(new char[batch * room]);
+    portsock::datagram slots[batch];
+    for (std::size_t k = 0; k < batch; ++k) slots[k].buffer(buffers.get() + k * room, room);
+    std::array<portsock::poll_event, 1> ready;
+    while (!app::stop_requested()) {
+        if (p.wait(ready, std::nullopt, ec) == 0) continue;
+        for (std::size_t n; (n = s.recv_many(slots, batch, ec)) > 0;) {
+            for (std::size_t k = 0; k < n; ++k) slots[k].size = slots[k].nbytes;
+            s.send_many(slots, n, ec);  // a full send buffer drops the rest, as UDP may
+            for (std::size_t k = 0; k < n; ++k) slots[k].size = room;
+        }
+    }
+    return app::ok;
+}
+
 template <class P>
 int serve(const std::string& kind, const options& o) {
-    const bool datagrams = kind == "udp";
+    const bool datagrams = kind == "udp" || kind == "udp-batch";
     typename P::address at;
     if (!P::resolve(o.host, o.port, datagrams, at)) return app::fail(program, "resolve " + o.host + ": " + P::error_text());
     typename P::sock s;
@@ -430,7 +522,10 @@ int serve(const std::string& kind, const options& o) {
              (std::is_same<P, bench::portsock_net>::value ? " (portsock)" : " (raw)"));
     if (kind == "thankyou") return serve_thankyou<P>(s);
     if (kind == "echo") return serve_echo<P>(s);
-    return serve_udp<P>(s);
+    if constexpr (std::is_same<P, bench::portsock_net>::value) {
+        if (kind == "udp-batch") return serve_udp_batch(s);
+    }
+    return serve_udp<P>(s);  // serve-raw udp-batch: the one-datagram reference
 }
 
 // The poller's cost per wait: `registered` datagram sockets in the poller,
@@ -488,7 +583,7 @@ template <class P>
 result run(const options& o) {
     result r;
     typename P::address to;
-    const bool datagrams = o.workload == "udp" || o.workload == "pollwait";
+    const bool datagrams = o.workload == "udp" || o.workload == "pollwait" || o.workload == "udp-batch";
     if (!P::resolve(o.host, o.workload == "pollwait" ? 0 : o.port, datagrams, to)) {
         r.error = "resolve " + o.host + ": " + P::error_text();
         return r;
@@ -501,6 +596,13 @@ result run(const options& o) {
     else if (o.workload == "bulk") bulk<P>(o, to, r);
     else if (o.workload == "pollwait")
         pollwait<P>(o, to, r);
+    else if (o.workload == "udp-batch") {
+        if constexpr (std::is_same<P, bench::portsock_net>::value) {
+            udp_batch(o, to, r);
+        } else {
+            r.error = "udp-batch has no --raw form (its reference is serve-raw udp-batch)";
+        }
+    }
     else udp<P>(o, to, r);
     r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     return r;
@@ -518,10 +620,10 @@ int report(const options& o, result& r) {
         std::printf(
             "{\"workload\": \"%s\", \"impl\": \"%s\", \"clients\": %d, \"connections\": %d, \"size\": %d, "
             "\"operations\": %llu, \"seconds\": %.4f, \"rate\": %.1f, \"p50_us\": %.2f, \"p99_us\": %.2f, "
-            "\"gbps\": %.4f, \"losses\": %llu, \"cpu_s\": %.6f, \"registered\": %d, \"ready\": %d}\n",
+            "\"gbps\": %.4f, \"losses\": %llu, \"cpu_s\": %.6f, \"registered\": %d, \"ready\": %d, \"batch\": %d}\n",
             o.workload.c_str(), impl, o.clients, o.connections, o.size,
             static_cast<unsigned long long>(r.operations), r.seconds, rate, p50, p99, gbps,
-            static_cast<unsigned long long>(r.losses), r.cpu_seconds, o.registered, o.ready);
+            static_cast<unsigned long long>(r.losses), r.cpu_seconds, o.registered, o.ready, o.batch);
         return app::ok;
     }
     std::printf("%-11s %-8s %12s %10s %10s %10s %8s\n", "workload", "impl", "ops/s", "p50 us", "p99 us", "GB/s", "losses");
@@ -546,8 +648,8 @@ int main(int argc, char** argv) {
     const bool serving = first == "serve" || first == "serve-raw";
     if (first == "--help" || first == "-h") return std::printf("usage: %s\n", usage_text), app::ok;
     if (first == "--version") return app::print_version(program), app::ok;
-    if (serving ? argc < 3 || !is_one_of(argv[2], {"thankyou", "echo", "udp"})
-                : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp", "pollwait"})) {
+    if (serving ? argc < 3 || !is_one_of(argv[2], {"thankyou", "echo", "udp", "udp-batch"})
+                : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp", "pollwait", "udp-batch"})) {
         std::fprintf(stderr, "%s: unknown workload '%s'\nusage: %s\n", program, serving && argc >= 3 ? argv[2] : argv[1], usage_text);
         return app::usage;
     }
@@ -567,6 +669,7 @@ int main(int argc, char** argv) {
         if (name == "--connections") return app::parse_int(value, 1, 100000, o.connections);
         if (name == "--registered") return app::parse_int(value, 1, 100000, o.registered);
         if (name == "--ready") return app::parse_int(value, 1, 256, o.ready);
+        if (name == "--batch") return app::parse_int(value, 1, 1024, o.batch);
         return false;
     });
     if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;

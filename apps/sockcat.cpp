@@ -1,17 +1,44 @@
-// sockcat: a netcat built on portsock. Standard input goes to the socket and
-// the socket to standard output, until both sides have closed; each side's
-// end of input is passed on as a half-close.
+// sockcat: a netcat built on portsock, with OpenBSD netcat's everyday flags.
+// Standard input goes to the socket and the socket to standard output, until
+// both sides have closed; standard input's end is passed on as a half-close
+// (unless --no-shutdown).
 //
-//   sockcat [-4|-6] [-u] HOST PORT          connect (TCP, or UDP with -u)
-//   sockcat -l [-4|-6] [-u] [HOST] PORT     listen (HOST: any address) for one peer
-//   sockcat [-l] -U PATH                    Unix-domain stream socket
+//   sockcat [flags] HOST PORT               connect (TCP, or UDP with -u)
+//   sockcat -l [flags] [HOST] PORT          listen (HOST: any address) for one peer
+//   sockcat -l [flags] -p PORT [HOST]       the same, OpenBSD nc's way
+//   sockcat -z [-v] [-w SECS] HOST PORT[-PORT]   report which TCP ports are open
+//   sockcat [-l] [-k] -U PATH               Unix-domain stream socket
+//
+// Flags (OpenBSD nc's meanings; short flags combine: -lvk -p 8080, -lu):
+//   -4 / -6    IPv4 / IPv6 only            -u   UDP
+//   -l         listen                      -k   keep listening after a peer leaves
+//   -v         say what happens, on stderr -n   numeric hosts and ports only
+//   -w SECS    connect timeout, and end after SECS with no traffic either way
+//   -q SECS    end SECS after standard input's end (-q 0: at once)
+//   -p PORT    source port (with -l: the port to listen on)
+//   -s ADDR    source address (with -l: the address to listen on)
+//   -d         do not read standard input  -C   send LF as CRLF
+//   -b         allow broadcast (UDP)       -N   shut down on stdin's end (the default)
+//   -z         report whether ports are open (exit 0 when one is)
+//   --no-shutdown  keep the sending side open after standard input's end
+//                  (OpenBSD nc's default, ncat's --no-shutdown)
+//   --ipv6-only    with -l on [::] (-6 with no host): IPv6 peers only
+//   --help, --version
+// PORT may be a service name (http) unless -n.
+//
+// Dual stack: a listener on the IPv6 any address ([::], which `-l -6` with no
+// host means) accepts IPv4 peers too, over TCP and UDP alike, as Python's
+// create_server(dualstack_ipv6=True) and Linux's `nc -6 -l` do; --ipv6-only
+// refuses them. The listening line says which: `listening on [::]:8080
+// (IPv6 and IPv4)`.
 //
 // A listening sockcat says where on stderr (`sockcat: listening on
 // 127.0.0.1:40123`), useful with port 0. UDP: each read from standard input
-// is sent as one datagram; a listener answers the first peer that writes; once
-// standard input ends, sockcat waits one second for more datagrams, then ends.
-// Exit status: 0 done, 1 could not resolve / connect / listen, 2 usage,
-// 3 the transfer failed (reset, write error).
+// is sent as one datagram; a listener answers the first peer that writes (with
+// -k: whichever peer wrote last); once standard input ends, sockcat waits one
+// second (or -q SECS) for more datagrams, then ends.
+// Exit status: 0 done, 1 could not resolve / connect / listen (-z: no port
+// open), 2 usage, 3 the transfer failed (reset, write error).
 //
 // Standard input cannot be polled like a socket on every system (a Windows
 // console or pipe cannot), so a thread reads it and hands the bytes to the
@@ -19,7 +46,10 @@
 #include "app.hpp"
 #include "stdio.hpp"
 
+#include <array>
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,16 +57,47 @@ namespace {
 
 constexpr const char* program = "sockcat";
 constexpr const char* usage_text =
-    "sockcat [-4|-6] [-u] HOST PORT | sockcat -l [-4|-6] [-u] [HOST] PORT | sockcat [-l] -U PATH";
+    "sockcat [-46bCdklNnuvz] [-p PORT] [-q SECS] [-s ADDR] [-w SECS] [HOST] [PORT[-PORT]] | "
+    "sockcat [-l] [-k] -U PATH | sockcat --help";
+constexpr const char* help_text =
+    "Connect:  sockcat [flags] HOST PORT\n"
+    "Listen:   sockcat -l [flags] [HOST] PORT   (or -l -p PORT [HOST])\n"
+    "Scan:     sockcat -z [-v] [-w SECS] HOST PORT[-PORT]\n"
+    "Unix:     sockcat [-l] [-k] -U PATH\n"
+    "Standard input goes to the peer, the peer's bytes to standard output.\n"
+    "  -4, -6         IPv4 / IPv6 only\n"
+    "  -u             UDP instead of TCP\n"
+    "  -l             listen for a peer instead of connecting\n"
+    "  -k             with -l: keep listening after a peer leaves\n"
+    "  -v             say what happens, on stderr\n"
+    "  -n             numeric hosts and ports only (no resolver)\n"
+    "  -w SECS        connect timeout; end after SECS with no traffic\n"
+    "  -q SECS        end SECS after standard input's end (-q 0: at once)\n"
+    "  -p PORT        source port (with -l: the port to listen on)\n"
+    "  -s ADDR        source address (with -l: the address to listen on)\n"
+    "  -d             do not read standard input\n"
+    "  -C             send each LF of standard input as CRLF\n"
+    "  -b             allow broadcast (with -u)\n"
+    "  -N             shut down the sending side at standard input's end (default)\n"
+    "  -z             report whether ports are open (-v to see them); PORT may be 20-30\n"
+    "  --no-shutdown  keep the sending side open after standard input's end\n"
+    "  --ipv6-only    with -l on [::] (-6, no host): refuse IPv4 peers\n"
+    "                 (default: a listener on [::] takes IPv4 too, TCP and UDP)\n"
+    "  --help, --version\n"
+    "PORT may be a service name (http) unless -n. Exit status: 0 done, 1 could not\n"
+    "connect or listen (-z: no port open), 2 usage, 3 the transfer failed.\n";
 enum : int { transfer_failed = 3 };
 constexpr std::size_t chunk = 65507;  // the largest UDP payload over IPv4
 constexpr double udp_linger_seconds = 1.0;
 
 struct options {
-    bool listen = false;
-    bool udp = false;
-    bool local = false;
+    bool listen = false, udp = false, local = false, verbose = false, keep = false, scan = false;
+    bool numeric = false, no_stdin = false, crlf = false, broadcast = false, no_shutdown = false;
+    bool ipv6_only = false;
     portsock::family family = portsock::family::unspec;
+    std::optional<double> wait, quit;  // -w, -q
+    std::string source_port, source_host;  // -p, -s
+    int source_port_number = 0;            // -p resolved (connecting)
     std::vector<std::string> positional;
 };
 
@@ -50,41 +111,189 @@ int usage_error(const std::string& why) {
     return app::usage;
 }
 
-// Parses the options; a result other than ok is the exit status.
+void verbose(const options& o, const std::string& message) {
+    if (o.verbose) {
+        app::report(program, message);
+        std::fflush(stderr);
+    }
+}
+
+std::string host_port(const std::string& host, int port) {
+    return (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' + std::to_string(port);
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Sets the option `letter` takes a value for; false when the value is bad.
+bool set_value(char letter, const std::string& value, options& o) {
+    int n = 0;
+    switch (letter) {
+    case 'w':
+    case 'q':
+        if (!app::parse_int(value, 0, 86400 * 365, n)) return false;
+        (letter == 'w' ? o.wait : o.quit) = static_cast<double>(n);
+        return true;
+    case 'p':
+        o.source_port = value;
+        return !value.empty();
+    default:  // 's'
+        o.source_host = value;
+        return !value.empty();
+    }
+}
+
+bool set_flag(char letter, options& o) {
+    switch (letter) {
+    case '4': o.family = portsock::family::inet; return true;
+    case '6': o.family = portsock::family::inet6; return true;
+    case 'b': o.broadcast = true; return true;
+    case 'C': o.crlf = true; return true;
+    case 'd': o.no_stdin = true; return true;
+    case 'k': o.keep = true; return true;
+    case 'l': o.listen = true; return true;
+    case 'N': o.no_shutdown = false; return true;  // the default already
+    case 'n': o.numeric = true; return true;
+    case 'U': o.local = true; return true;
+    case 'u': o.udp = true; return true;
+    case 'v': o.verbose = true; return true;
+    case 'z': o.scan = true; return true;
+    default: return false;
+    }
+}
+
+// A getopt-style parse (combined short flags, `-pVALUE` or `-p VALUE`, `--`
+// ends the options); a result other than ok is the exit status, negative
+// meaning "exit 0" (--help, --version).
 int parse(int argc, char** argv, options& o) {
+    bool options_ended = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
-        if (a == "-h" || a == "--help") {
-            std::printf("usage: %s\n", usage_text);
-            return -1;
+        if (options_ended || a.size() < 2 || a[0] != '-') {
+            o.positional.emplace_back(a);
+            continue;
         }
-        if (a == "-l") o.listen = true;
-        else if (a == "-u") o.udp = true;
-        else if (a == "-U") o.local = true;
-        else if (a == "-4") o.family = portsock::family::inet;
-        else if (a == "-6") o.family = portsock::family::inet6;
-        else if (a.size() > 1 && a[0] == '-') return usage_error("unknown option " + std::string(a));
-        else o.positional.emplace_back(a);
+        if (a == "--") {
+            options_ended = true;
+        } else if (a == "--help" || a == "-h") {
+            std::printf("usage: %s\n%s", usage_text, help_text);
+            return -1;
+        } else if (a == "--version") {
+            std::printf("sockcat (portsock) %s\n", portsock::version_string);
+            return -1;
+        } else if (a == "--no-shutdown") {
+            o.no_shutdown = true;
+        } else if (a == "--ipv6-only") {
+            o.ipv6_only = true;
+        } else if (a[1] == '-') {
+            return usage_error("unknown option " + std::string(a));
+        } else {
+            for (std::size_t k = 1; k < a.size(); ++k) {
+                const char c = a[k];
+                const std::string name = std::string("-") + c;
+                if (std::string_view("wqps").find(c) != std::string_view::npos) {
+                    std::string value;
+                    if (k + 1 < a.size()) value = std::string(a.substr(k + 1));
+                    else if (i + 1 < argc) value = argv[++i];
+                    else return usage_error("option " + name + " needs a value");
+                    if (!set_value(c, value, o)) return usage_error("bad value for " + name + ": '" + value + "'");
+                    break;
+                }
+                if (!set_flag(c, o)) return usage_error("unknown option " + name);
+            }
+        }
     }
-    const std::size_t want = o.local ? 1 : o.listen ? o.positional.size() : 2;
-    if (o.positional.size() != want || want == 0 || want > 2) return usage_error("wrong number of arguments");
-    if (o.local && (o.udp || o.family != portsock::family::unspec)) return usage_error("-U takes no -u, -4 or -6");
+    // Flags that do not go together.
+    const struct {
+        bool clash;
+        const char* what;
+    } clashes[] = {
+        {o.local && o.udp, "-U and -u"},
+        {o.local && o.family != portsock::family::unspec, "-U and -4/-6"},
+        {o.local && o.scan, "-U and -z"},
+        {o.local && !o.source_port.empty(), "-U and -p"},
+        {o.local && !o.source_host.empty(), "-U and -s"},
+        {o.local && o.broadcast, "-U and -b"},
+        {o.listen && o.scan, "-l and -z"},
+        {o.scan && o.udp, "-z and -u (only TCP ports are scanned)"},
+    };
+    for (const auto& c : clashes) {
+        if (c.clash) return usage_error(std::string(c.what) + " exclude each other");
+    }
+    if (o.keep && !o.listen) return usage_error("-k needs -l");
+    if (o.broadcast && !o.udp) return usage_error("-b needs -u");
+    if (o.ipv6_only && !o.listen) return usage_error("--ipv6-only needs -l");
+    if (o.no_stdin && o.quit) return usage_error("-q needs standard input (not -d)");
+
+    // The arguments each mode takes.
+    std::size_t least = 2, most = 2;
+    const char* missing = "HOST and PORT";
+    if (o.local) least = most = 1, missing = "PATH";
+    else if (o.listen && !o.source_port.empty()) least = 0, most = o.source_host.empty() ? 1 : 0;
+    else if (o.listen) least = 1, most = o.source_host.empty() ? 2 : 1, missing = "PORT";
+    if (o.positional.size() > most) {
+        const std::string extra = o.positional[most];
+        if (o.listen && !o.source_port.empty() && most == 1) {
+            return usage_error("unexpected argument " + extra + " (the port is given by -p)");
+        }
+        return usage_error("unexpected argument " + extra);
+    }
+    if (o.positional.size() < least) {
+        return usage_error("missing " + std::string(o.positional.size() == 1 && least == 2 ? "PORT" : missing));
+    }
     return app::ok;
 }
 
-// Tries every address `host` resolves to (of the family asked for) until one connects.
-portsock::socket connect_any(const std::string& host, int port, const options& o, std::error_code& ec,
-                             std::string& what) {
+// A port from its text: a number, or a service name unless -n. Returns
+// app::ok, or the exit status after saying what is wrong.
+int resolve_port(const std::string& text, const options& o, int& port) {
+    if (all_digits(text)) {
+        return app::parse_int(text, 0, 65535, port) ? app::ok : usage_error("bad port " + text);
+    }
+    if (o.numeric) return usage_error("port " + text + " is not a number (-n: no service names)");
+    std::error_code ec;
+    port = portsock::getservbyname(text, o.udp ? "udp" : "tcp", ec);
+    return ec ? app::fail(program, "service " + text, ec) : app::ok;
+}
+
+// The source address for a connection to `family`, from -s and -p.
+portsock::endpoint source_for(portsock::family family, const options& o, int port, std::error_code& ec) {
+    if (o.source_host.empty()) return portsock::endpoint::parse(family == portsock::family::inet6 ? "::" : "", port, ec);
     const auto t = o.udp ? portsock::type::dgram : portsock::type::stream;
-    what = "connect to " + (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' +
-           std::to_string(port);
-    const auto infos = portsock::getaddrinfo(host, port, o.family, t, 0, portsock::ai::none, ec);
+    const auto infos = portsock::getaddrinfo(o.source_host, port, family, t, 0,
+                                             o.numeric ? portsock::ai::numerichost | portsock::ai::passive
+                                                       : portsock::ai::passive, ec);
+    if (!ec && infos.empty()) ec = portsock::error::family_mismatch;
+    return ec ? portsock::endpoint{} : infos.front().address;
+}
+
+// Tries every address `host` resolves to (of the family asked for) until one
+// connects: each socket first bound to -s / -p, given -b, and connecting
+// within -w.
+portsock::socket connect_to(const std::string& host, int port, const options& o, std::error_code& ec,
+                            std::string& what) {
+    const auto t = o.udp ? portsock::type::dgram : portsock::type::stream;
+    what = "connect to " + host_port(host, port);
+    const int source_port = o.source_port_number;
+    const bool bind_source = !o.source_host.empty() || !o.source_port.empty();
+    if (bind_source) what += " from " + host_port(o.source_host.empty() ? "*" : o.source_host, source_port);
+    const auto infos = portsock::getaddrinfo(host, port, o.family, t, 0,
+                                             o.numeric ? portsock::ai::numerichost : portsock::ai::none, ec);
     if (ec) return {};
     std::vector<portsock::connect_attempt> attempts;
     for (const auto& info : infos) {
         portsock::socket s;
-        s.open(info.family, info.type, info.proto, ec);
+        std::error_code ignored;
+        portsock::endpoint source;
+        if (bind_source) source = source_for(info.family, o, source_port, ec);
+        if (!ec) s.open(info.family, info.type, info.proto, ec);
+        if (!ec && o.broadcast) s.setsockopt(portsock::opt::broadcast, true, ec);
+        if (!ec && bind_source) s.setsockopt(portsock::opt::reuse_address, true, ignored);
+        if (!ec && bind_source) s.bind(source, ec);
+        if (!ec && o.wait) s.settimeout(*o.wait, ec);
         if (!ec) s.connect(info.address, ec);
+        if (!ec) s.settimeout(std::nullopt, ec);
         if (!ec) return s;
         attempts.push_back({info.address, ec});
     }
@@ -93,47 +302,111 @@ portsock::socket connect_any(const std::string& host, int port, const options& o
     return {};
 }
 
-// Copies standard input into `to` until it ends, then half-closes `to`.
-void pump_stdin(portsock::socket to) {
-    std::vector<char> buffer(chunk);
+// Standard input as the event loop sees it: the reading end of the
+// socketpair the stdin thread writes to (none with -d), whether it has
+// ended, and when sockcat is to quit after that (-q).
+struct input {
+    portsock::socket from_stdin;
+    bool ended = false;
+    std::optional<std::chrono::steady_clock::time_point> quit_at;
+};
+
+// Copies standard input into `to` (LF as CRLF with -C) until it ends, then
+// closes `to`.
+void pump_stdin(portsock::socket to, bool crlf) {
+    std::vector<char> buffer(chunk), converted;
     std::error_code ec;
     for (;;) {
         const long n = app::read_stdin(buffer.data(), buffer.size());
         if (n <= 0) break;
-        to.sendall(buffer.data(), static_cast<std::size_t>(n), ec);
+        const char* data = buffer.data();
+        std::size_t size = static_cast<std::size_t>(n);
+        if (crlf) {
+            converted.clear();
+            for (std::size_t k = 0; k < size; ++k) {
+                if (buffer[k] == '\n') converted.push_back('\r');
+                converted.push_back(buffer[k]);
+            }
+            data = converted.data();
+            size = converted.size();
+        }
+        to.sendall(data, size, ec);
         if (ec) break;
     }
     to.shutdown(portsock::shut::wr, ec);
 }
 
-int relay(portsock::socket& net, bool udp) {
+int start_input(const options& o, input& in) {
+    if (o.no_stdin) return app::ok;
     std::error_code ec;
     auto [from_stdin, to_loop] = portsock::socketpair(portsock::family::unspec, portsock::type::stream, 0, ec);
     if (ec) return app::fail(program, "socketpair", ec);
-    std::thread(pump_stdin, std::move(to_loop)).detach();  // may stay blocked in a read until exit
+    in.from_stdin = std::move(from_stdin);
+    std::thread(pump_stdin, std::move(to_loop), o.crlf).detach();  // may stay blocked in a read until exit
+    return app::ok;
+}
 
+// What standard input's end does to `net`: a half-close unless
+// --no-shutdown (or UDP, which has none), and the -q clock.
+void input_ended(portsock::socket& net, bool udp, const options& o, input& in, bool first_time) {
+    std::error_code ec;
+    if (!udp && !o.no_shutdown) net.shutdown(portsock::shut::wr, ec);
+    if (!first_time) return;
+    const std::optional<double> quit = udp && !o.quit ? std::optional<double>(udp_linger_seconds) : o.quit;
+    if (quit) {
+        in.quit_at = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(*quit));
+    }
+    verbose(o, std::string("end of standard input") + (udp ? "" : o.no_shutdown ? ", not half-closing" : ", half-closing") +
+                   (o.quit ? ", quitting in " + std::to_string(static_cast<long>(*o.quit)) + " s" : ""));
+}
+
+// Relays between `net` and standard input / output until both have ended
+// (with -k: until the peer has ended), the connection is idle for -w SECS,
+// or -q's time after standard input's end is up. `peer`: an unconnected UDP
+// socket's peer (-l -k -u), which each datagram received updates.
+int relay(portsock::socket& net, bool udp, const options& o, input& in, std::optional<portsock::endpoint> peer = {}) {
+    using clock = std::chrono::steady_clock;
+    std::error_code ec;
     portsock::poller p;
     p.open(ec);
     if (!ec) p.add(net, portsock::event::readable, 0, ec);
-    if (!ec) p.add(from_stdin, portsock::event::readable, 1, ec);
+    if (!ec && in.from_stdin.is_open() && !in.ended) p.add(in.from_stdin, portsock::event::readable, 1, ec);
     if (ec) return app::fail(program, "poller", ec);
+    if (in.ended) input_ended(net, udp, o, in, false);
 
     std::vector<char> buffer(chunk);
-    bool input_done = false, network_done = false;
+    bool network_done = false;
     std::array<portsock::poll_event, 2> ready;
-    while (!(input_done && network_done)) {
-        const auto limit = udp && input_done ? std::optional<double>(udp_linger_seconds) : std::nullopt;
+    while (!((in.ended || o.no_stdin) && network_done) && !(o.keep && network_done)) {
+        std::optional<double> limit = o.wait;
+        bool quit_first = false;  // the -q time is up before -w's
+        if (in.quit_at) {
+            const double left = std::max(0.0, std::chrono::duration<double>(*in.quit_at - clock::now()).count());
+            if (left == 0.0) {
+                if (!udp || o.quit) verbose(o, "quitting after the end of standard input");
+                return app::ok;
+            }
+            if (!limit || left < *limit) limit = left, quit_first = true;
+        }
         const std::size_t n = p.wait(ready, limit, ec);
         if (ec) return app::fail(program, "wait", ec);
-        if (n == 0) network_done = true;  // UDP: quiet for a second after the input ended
+        if (n == 0 && quit_first) continue;  // the check above ends it
+        if (n == 0) {
+            verbose(o, "no traffic for " + std::to_string(static_cast<long>(o.wait.value_or(0))) + " s, closing");
+            return app::ok;
+        }
         for (std::size_t k = 0; k < n; ++k) {
             if (ready[k].tag == 1) {
-                const std::size_t got = from_stdin.recv_into(buffer.data(), buffer.size(), ec);
+                const std::size_t got = in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
                 if (ec) return app::fail(program, "read standard input", ec);
                 if (got == 0) {
-                    input_done = true;
-                    p.remove(from_stdin, ec);
-                    if (!udp) net.shutdown(portsock::shut::wr, ec);  // pass the end on
+                    in.ended = true;
+                    p.remove(in.from_stdin, ec);
+                    input_ended(net, udp, o, in, true);
+                    ec.clear();
+                } else if (peer) {
+                    net.sendto(buffer.data(), got, *peer, ec);
                 } else if (udp) {
                     net.send(buffer.data(), got, ec);
                 } else {
@@ -141,11 +414,20 @@ int relay(portsock::socket& net, bool udp) {
                 }
                 if (ec) return transfer_error("send", ec);
             } else {
-                const std::size_t got = net.recv_into(buffer.data(), buffer.size(), ec);
+                std::size_t got = 0;
+                if (peer) {
+                    auto [count, from] = net.recvfrom_into(buffer.data(), buffer.size(), ec);
+                    got = count;
+                    if (!ec && from != *peer) verbose(o, "datagram from " + from.to_string());
+                    if (!ec) peer = from;
+                } else {
+                    got = net.recv_into(buffer.data(), buffer.size(), ec);
+                }
                 if (ec && ec != std::errc::message_size) return transfer_error("recv", ec);
                 if (got == 0 && !udp) {
                     network_done = true;
                     p.remove(net, ec);
+                    verbose(o, "the peer closed its side");
                 } else if (!app::write_stdout(buffer.data(), got)) {
                     return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
                 }
@@ -155,77 +437,166 @@ int relay(portsock::socket& net, bool udp) {
     return app::ok;
 }
 
+// -z: tries each port in `ports` (`80`, `http`, `20-30`) and says, with -v,
+// which are open. Status 0 when one is, else 1.
+int scan(const std::string& host, const std::string& ports, const options& o) {
+    int first = 0, last = 0;
+    const auto dash = ports.find('-');
+    if (dash != std::string::npos && all_digits(ports.substr(0, dash)) && all_digits(ports.substr(dash + 1))) {
+        if (!app::parse_int(ports.substr(0, dash), 0, 65535, first) ||
+            !app::parse_int(ports.substr(dash + 1), 0, 65535, last) || first > last) {
+            return usage_error("bad port range " + ports);
+        }
+    } else {
+        const int status = resolve_port(ports, o, first);
+        if (status != app::ok) return status;
+        last = first;
+    }
+    bool any_open = false;
+    for (int port = first; port <= last; ++port) {
+        std::error_code ec;
+        std::string what;
+        portsock::socket s = connect_to(host, port, o, ec, what);
+        if (ec) {
+            if (o.verbose) app::report(program, what, ec);
+            continue;
+        }
+        any_open = true;
+        std::string service = "*";
+        if (!o.numeric) {
+            std::error_code ignored;
+            const std::string name = portsock::getservbyport(port, "tcp", ignored);
+            if (!ignored) service = name;
+        }
+        verbose(o, host_port(host, port) + " (tcp/" + service + ") is open");
+    }
+    return any_open ? app::ok : app::failed;
+}
+
+int serve_local(const std::string& path, const options& o, input& in) {
+    std::error_code ec;
+    const portsock::endpoint address = portsock::endpoint::local(path, ec);
+    if (ec) return app::fail(program, "Unix socket path " + path, ec);
+    if (!o.listen) {
+        portsock::socket s;
+        s.open(portsock::family::local, portsock::type::stream, 0, ec);
+        if (!ec) s.connect(address, ec);
+        if (ec) return app::fail(program, "connect to " + path, ec);
+        verbose(o, "connected to " + path);
+        return relay(s, false, o, in);
+    }
+    portsock::socket listener = portsock::create_server(address, 1, false, ec);
+    if (ec) return app::fail(program, "listen on " + path, ec);
+    std::fprintf(stderr, "%s: listening on %s\n", program, path.c_str());
+    std::fflush(stderr);
+    for (;;) {
+        auto accepted = listener.accept(ec);
+        if (!o.keep) {
+            listener.close();
+            std::error_code ignored;
+            std::filesystem::remove(path, ignored);  // the name is not needed once connected
+        }
+        if (ec) return app::fail(program, "accept on " + path, ec);
+        verbose(o, "connection on " + path);
+        const int status = relay(accepted.conn, false, o, in);
+        if (!o.keep || (in.quit_at && std::chrono::steady_clock::now() >= *in.quit_at)) return status;
+    }
+}
+
+int serve(const options& o, input& in) {
+    std::error_code ec;
+    const auto type = o.udp ? portsock::type::dgram : portsock::type::stream;
+    int port = 0;
+    const int port_status = resolve_port(o.source_port.empty() ? o.positional.back() : o.source_port, o, port);
+    if (port_status != app::ok) return port_status;
+    // Host "" (IPv4's any address; -6: IPv6's) unless one was given.
+    const bool host_given = !o.source_host.empty() || (o.source_port.empty() ? o.positional.size() == 2 : o.positional.size() == 1);
+    const std::string host = !o.source_host.empty() ? o.source_host
+                             : host_given           ? o.positional[0]
+                             : o.family == portsock::family::inet6 ? "::" : "";
+    portsock::endpoint address;
+    if (o.numeric) {
+        address = portsock::endpoint::parse(host, port, ec);
+    } else if (o.family != portsock::family::unspec && !host.empty()) {
+        const auto infos = portsock::getaddrinfo(host, port, o.family, type, 0, portsock::ai::passive, ec);
+        if (!ec && infos.empty()) ec = portsock::error::no_address;
+        if (!ec) address = infos.front().address;
+    } else {
+        address = app::server_address(host, port, ec);
+    }
+    if (ec) return app::fail(program, "resolve " + (host.empty() ? std::string("''") : host), ec);
+    // One dual-stack rule for TCP and UDP: IPv6's any address takes IPv4 too
+    // unless --ipv6-only; any other IPv6 address is IPv6 only.
+    const bool v6 = address.family() == portsock::family::inet6;
+    const bool dual = v6 && address.is_any() && !o.ipv6_only && portsock::has_dualstack_ipv6();
+    portsock::socket s;
+    if (o.udp) {
+        s.open(address.family(), type, 0, ec);
+        if (!ec && v6) s.setsockopt(portsock::opt::v6_only, !dual, ec);
+        if (!ec && o.broadcast) s.setsockopt(portsock::opt::broadcast, true, ec);
+        if (!ec) s.bind(address, ec);
+    } else {
+        portsock::server_options options;
+        options.backlog = o.keep ? portsock::socket::default_backlog : 1;
+        options.dual_stack = dual;
+        s = portsock::create_server(address, options, ec);
+    }
+    if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
+    std::fprintf(stderr, "%s: listening on %s%s\n", program, s.getsockname(ec).to_string().c_str(),
+                 !v6 ? "" : dual ? " (IPv6 and IPv4)" : " (IPv6 only)");
+    std::fflush(stderr);
+    if (!o.udp) {
+        for (;;) {
+            auto accepted = s.accept(ec);
+            if (ec) return app::fail(program, "accept", ec);
+            verbose(o, "connection from " + accepted.address.to_string());
+            if (!o.keep) s.close();
+            const int status = relay(accepted.conn, false, o, in);
+            if (!o.keep || (in.quit_at && std::chrono::steady_clock::now() >= *in.quit_at)) return status;
+        }
+    }
+    // UDP: the first datagram names the peer; answer it alone from then on
+    // (-k: answer whichever peer wrote last).
+    std::vector<char> first(chunk);
+    auto [n, peer] = s.recvfrom_into(first.data(), first.size(), ec);
+    if (ec && ec != std::errc::message_size) return transfer_error("recvfrom", ec);
+    verbose(o, "datagram from " + peer.to_string());
+    if (!app::write_stdout(first.data(), n)) {
+        return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
+    }
+    if (o.keep) return relay(s, true, o, in, peer);
+    s.connect(peer, ec);
+    if (ec) return app::fail(program, "connect to " + peer.to_string(), ec);
+    return relay(s, true, o, in);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     options o;
     const int parsed = parse(argc, argv, o);
     if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;
-    std::error_code ec;
-    const auto type = o.udp ? portsock::type::dgram : portsock::type::stream;
-
-    if (o.local) {
-        const std::string& path = o.positional[0];
-        const portsock::endpoint address = portsock::endpoint::local(path, ec);
-        if (ec) return app::fail(program, "Unix socket path " + path, ec);
-        portsock::socket s;
-        if (!o.listen) {
-            s.open(portsock::family::local, type, 0, ec);
-            if (!ec) s.connect(address, ec);
-            if (ec) return app::fail(program, "connect to " + path, ec);
-            return relay(s, false);
-        }
-        portsock::socket listener = portsock::create_server(address, 1, false, ec);
-        if (ec) return app::fail(program, "listen on " + path, ec);
-        std::fprintf(stderr, "%s: listening on %s\n", program, path.c_str());
-        std::fflush(stderr);
-        auto accepted = listener.accept(ec);
-        listener.close();
-        std::error_code ignored;
-        std::filesystem::remove(path, ignored);  // the name is not needed once connected
-        if (ec) return app::fail(program, "accept on " + path, ec);
-        return relay(accepted.conn, false);
+    if (!o.listen && !o.source_port.empty()) {
+        const int status = resolve_port(o.source_port, o, o.source_port_number);
+        if (status != app::ok) return status;
     }
+    if (o.scan) return scan(o.positional[0], o.positional[1], o);
+
+    input in;
+    const int started = start_input(o, in);
+    if (started != app::ok) return started;
+    if (o.local) return serve_local(o.positional[0], o, in);
+    if (o.listen) return serve(o, in);
 
     int port = 0;
-    const std::string& port_text = o.positional.back();
-    if (!app::parse_int(port_text, 0, 65535, port)) return usage_error("bad port " + port_text);
-    if (!o.listen) {
-        std::string what;
-        portsock::socket s = connect_any(o.positional[0], port, o, ec, what);
-        if (ec) return app::fail(program, what, ec);
-        return relay(s, o.udp);
-    }
-
-    // Listening: host "" (any address) unless one was given.
-    const std::string host = o.positional.size() == 2 ? o.positional[0]
-                             : o.family == portsock::family::inet6 ? "::" : "";
-    const portsock::endpoint address = app::server_address(host, port, ec);
-    if (ec) return app::fail(program, "resolve " + (host.empty() ? std::string("''") : host), ec);
-    portsock::socket s;
-    if (o.udp) {
-        s.open(address.family(), type, 0, ec);
-        if (!ec) s.bind(address, ec);
-    } else {
-        s = portsock::create_server(address, 1, false, ec);
-    }
-    if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
-    std::fprintf(stderr, "%s: listening on %s\n", program, s.getsockname(ec).to_string().c_str());
-    std::fflush(stderr);
-    if (!o.udp) {
-        auto accepted = s.accept(ec);
-        if (ec) return app::fail(program, "accept", ec);
-        s = std::move(accepted.conn);
-        return relay(s, false);
-    }
-    // UDP: the first datagram names the peer; answer it alone from then on.
-    std::vector<char> first(chunk);
-    auto [n, peer] = s.recvfrom_into(first.data(), first.size(), ec);
-    if (ec && ec != std::errc::message_size) return transfer_error("recvfrom", ec);
-    if (!app::write_stdout(first.data(), n)) {
-        return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
-    }
-    s.connect(peer, ec);
-    if (ec) return app::fail(program, "connect to " + peer.to_string(), ec);
-    return relay(s, true);
+    const int port_status = resolve_port(o.positional[1], o, port);
+    if (port_status != app::ok) return port_status;
+    std::error_code ec;
+    std::string what;
+    verbose(o, "connecting to " + host_port(o.positional[0], port));
+    portsock::socket s = connect_to(o.positional[0], port, o, ec, what);
+    if (ec) return app::fail(program, what, ec);
+    std::error_code ignored;
+    verbose(o, "connected to " + s.getpeername(ignored).to_string() + " from " + s.getsockname(ignored).to_string());
+    return relay(s, o.udp, o, in);
 }

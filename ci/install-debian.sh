@@ -10,6 +10,8 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ clang googletest libgtest-dev python3 python3-yaml pkgconf
           procps util-linux
+          # real peers for sockcat's tests (tests/sockcat_test.cpp)
+          netcat-openbsd socat
           # ci/valgrind.sh and ci/bench.sh (callgrind, strace); libFuzzer and
           # clang's sanitizer runtimes (ci/fuzz.sh)
           valgrind strace libclang-rt-14-dev)

@@ -127,3 +127,35 @@ TEST(Allocations, TheCounterSeesAnAllocation) {
     EXPECT_EQ(got, sent);
     EXPECT_GE(allocations.load(), 1u);
 }
+
+TEST(Allocations, NoneInDatagramBatches) {
+    std::error_code ec;
+    ps::socket a, b;
+    a.open(ps::family::inet, ps::type::dgram, 0, ec);
+    b.open(ps::family::inet, ps::type::dgram, 0, ec);
+    a.bind(testsupport::loopback4(), ec);
+    b.bind(testsupport::loopback4(), ec);
+    const ps::endpoint to_b = b.getsockname(ec);
+    b.settimeout(10.0, ec);
+    ASSERT_OK(ec);
+    char buffers[4][64] = {"one", "two", "three", "four"};
+    ps::datagram out[4], in[4];
+    for (std::size_t k = 0; k < 4; ++k) {
+        out[k].buffer(buffers[k], 8);
+        out[k].peer = ps::peer_address::from_endpoint(to_b, ec);
+        in[k].buffer(buffers[k], sizeof buffers[k]);
+    }
+    ASSERT_OK(ec);
+    counting = true;
+    for (int round = 0; round < 8 && !ec; ++round) {
+        a.send_many(out, 4, ec);
+        for (std::size_t got = 0; got < 4 && !ec;) got += b.recv_many(in + got, 4 - got, ec);
+        for (ps::datagram& d : in) d.size = d.nbytes;
+        b.send_many(in, 4, ec);  // back to the senders, as received
+        for (ps::datagram& d : in) d.size = sizeof buffers[0];
+        for (int k = 0; k < 4 && !ec; ++k) a.recv_into(buffers[0], 8, ec);
+    }
+    counting = false;
+    EXPECT_OK(ec);
+    EXPECT_EQ(allocations.load(), 0u);
+}

@@ -175,3 +175,17 @@ TEST(Sockbench, UsageCountIsAcceptedUpToItsMaximumAndRefusedBeyondIt) {
         EXPECT_NE(r.err.find("usage: "), std::string::npos) << r.err;
     }
 }
+
+// udp-batch: the batch client (send_many / recv_many) against the batch
+// server and against the raw one-datagram server it is measured with; the
+// client checks every datagram that comes back.
+TEST(SockbenchBatch, UdpBatchEchoesThroughTheBatchAndTheRawServer) {
+    for (const char* mode : {"serve", "serve-raw"}) {
+        server s = start_server(mode, "udp-batch");
+        if (s.port.empty()) return;
+        const run_result r = run_client({"udp-batch", "--count", "640", "--batch", "32"}, s.port, false);
+        EXPECT_EQ(r.status, 0) << mode << ": " << r.err;
+        EXPECT_GT(field(r.json, "operations"), 0) << mode << ": " << r.json;
+        EXPECT_EQ(field(r.json, "batch"), 32) << r.json;
+    }
+}

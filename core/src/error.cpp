@@ -87,7 +87,9 @@ const std::error_category& resolve_category() noexcept {
 
 std::error_code native_error(int code) noexcept { return sys::error_from_native(code); }
 
-bool would_block(std::error_code ec) noexcept { return sys::would_block(ec); }
+// A clear code is never would-block: answered without asking the backend,
+// since a data loop asks after every call (`if (would_block(ec)) break;`).
+bool would_block(std::error_code ec) noexcept { return ec.value() != 0 && sys::would_block(ec); }
 
 std::string describe(std::string_view what, std::error_code ec) {
     std::string text(what);

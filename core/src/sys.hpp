@@ -64,6 +64,7 @@
 // open, buffers are non-empty where that matters, endpoints are non-empty.
 #pragma once
 
+#include <portsock/datagram.hpp>
 #include <portsock/endpoint.hpp>
 #include <portsock/names.hpp>
 #include <portsock/native.hpp>
@@ -280,5 +281,21 @@ std::vector<network_interface> if_nameindex(std::error_code& ec);
 /// The size of the system's Unix-domain path field (`sun_path`): a pathname
 /// must be shorter (it needs its NUL), an abstract name may fill it.
 std::size_t local_path_capacity() noexcept;
+
+
+// Datagram batches (platform/<backend>/batch.cpp) -----------------------------
+
+/// Receives up to `count` (> 0) datagrams into the slots: one recvmmsg where
+/// the system has it (PORTSOCK_HAVE_RECVMMSG), else one receive per
+/// datagram. Only the first receive may wait, and only on a blocking handle
+/// (`nonblocking` false). Returns how many arrived; `ec` is set only when
+/// none did (an error after some is left for the next call). Sets each
+/// filled slot's nbytes, truncated and peer. EINTR is retried.
+std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, bool nonblocking,
+                      std::error_code& ec) noexcept;
+/// Sends up to `count` (> 0) datagrams, each to its slot's peer (none when
+/// empty): one sendmmsg where the system has it (PORTSOCK_HAVE_SENDMMSG),
+/// else one send per datagram. Returns how many went; `ec` as recv_many.
+std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept;
 
 }  // namespace portsock::sys

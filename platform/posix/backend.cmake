@@ -1,6 +1,7 @@
 # The POSIX backend: its sources, and checks for the features that differ
 # between Linux, macOS and the BSDs (by symbol, never by system name).
 target_sources(portsock PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/batch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/resolve.cpp
     ${CMAKE_CURRENT_LIST_DIR}/socket.cpp)
@@ -21,9 +22,10 @@ endif()
 
 # Test only: features to treat as missing although the system has them, so
 # that the paths taken without them run here too (the kqueue-on-linux preset
-# takes macOS's: accept4;SOCK_CLOEXEC;pipe2;gethostbyaddr_r;getservbyname_r).
+# takes macOS's: accept4;SOCK_CLOEXEC;pipe2;gethostbyaddr_r;getservbyname_r;
+# recvmmsg;sendmmsg).
 # Names as the checks below spell the symbols.
-set(portsock_assumable accept4 SOCK_CLOEXEC pipe2 gethostbyaddr_r getservbyname_r)
+set(portsock_assumable accept4 SOCK_CLOEXEC pipe2 gethostbyaddr_r getservbyname_r recvmmsg sendmmsg)
 list(JOIN portsock_assumable ";" portsock_assumable_text)
 set(PORTSOCK_ASSUME_MISSING "" CACHE STRING "Test only: features to treat as missing (${portsock_assumable_text})")
 foreach(feature IN LISTS PORTSOCK_ASSUME_MISSING)
@@ -65,6 +67,9 @@ macro(portsock_check_symbol symbol headers variable)
 endmacro()
 portsock_check_symbol(accept4 "sys/socket.h" PORTSOCK_HAVE_ACCEPT4)
 portsock_check_symbol(SOCK_CLOEXEC "sys/socket.h" PORTSOCK_HAVE_SOCK_CLOEXEC)
+# Datagram batches in one call (Linux, FreeBSD, NetBSD); a loop elsewhere.
+portsock_check_symbol(recvmmsg "sys/socket.h" PORTSOCK_HAVE_RECVMMSG)
+portsock_check_symbol(sendmmsg "sys/socket.h" PORTSOCK_HAVE_SENDMMSG)
 check_cxx_symbol_exists(MSG_NOSIGNAL "sys/socket.h" PORTSOCK_HAVE_MSG_NOSIGNAL)
 check_cxx_symbol_exists(SO_NOSIGPIPE "sys/socket.h" PORTSOCK_HAVE_SO_NOSIGPIPE)
 # The pollers' own descriptors close-on-exec at creation (the wake-up pipe,
@@ -104,7 +109,8 @@ int main() {
            getservbyport_r(80, "tcp", &entry, buffer, sizeof buffer, &result);
 }]] PORTSOCK_HAVE_GETSERVBYNAME_R)
 
-foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE PIPE2 KQUEUE1 GETHOSTBYADDR_R GETSERVBYNAME_R)
+foreach(feature ACCEPT4 SOCK_CLOEXEC MSG_NOSIGNAL SO_NOSIGPIPE PIPE2 KQUEUE1 GETHOSTBYADDR_R GETSERVBYNAME_R
+        RECVMMSG SENDMMSG)
     if(PORTSOCK_HAVE_${feature})
         target_compile_definitions(portsock PRIVATE PORTSOCK_HAVE_${feature}=1)
     else()

@@ -1,6 +1,7 @@
 # The Windows backend: Winsock 2, for Windows 10 and later (MSVC, clang-cl,
 # MinGW-w64; tested here under wine).
 target_sources(portsock PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/batch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/poller.cpp
     ${CMAKE_CURRENT_LIST_DIR}/poller_afd.cpp

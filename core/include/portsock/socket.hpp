@@ -17,6 +17,7 @@
 // any other concurrent use of one socket object needs the caller's lock.
 #pragma once
 
+#include <portsock/datagram.hpp>
 #include <portsock/endpoint.hpp>
 #include <portsock/error.hpp>
 #include <portsock/multicast.hpp>
@@ -219,6 +220,17 @@ public:
     /// Python's `recvfrom(bufsize)`: one datagram as a new string, with its sender.
     recvfrom_data recvfrom(std::size_t bufsize, std::error_code& ec, msg flags = msg::none);
 
+    // Datagram batches (datagram.hpp) ------------------------------------------
+    /// Receives up to `count` datagrams into the caller's slots, each with
+    /// its size, sender and truncated flag; returns how many arrived (some,
+    /// then would-block, is that count and no error). No allocation.
+    std::size_t recv_many(datagram* slots, std::size_t count, std::error_code& ec,
+                          msg flags = msg::none) noexcept;
+    /// Sends up to `count` datagrams, each to its slot's peer (none on a
+    /// connected socket); returns how many went, each slot's `nbytes` set.
+    std::size_t send_many(datagram* slots, std::size_t count, std::error_code& ec,
+                          msg flags = msg::none) noexcept;
+
     // Closing -----------------------------------------------------------------
     /// Closes one or both directions; a stream's peer then reads end-of-stream.
     void shutdown(shut how, std::error_code& ec) noexcept;
@@ -353,6 +365,9 @@ public:
     std::size_t sendto(std::string_view data, const endpoint& address, msg flags = msg::none);
     recvfrom_result recvfrom_into(void* buffer, std::size_t size, msg flags = msg::none);
     recvfrom_data recvfrom(std::size_t bufsize, msg flags = msg::none);
+    /// Throwing forms of the batches: they throw only when none went.
+    std::size_t recv_many(datagram* slots, std::size_t count, msg flags = msg::none);
+    std::size_t send_many(datagram* slots, std::size_t count, msg flags = msg::none);
     void shutdown(shut how);
     endpoint getsockname() const;
     endpoint getpeername() const;
