@@ -95,7 +95,7 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
             return -1;
         }
         if (name == "--version") {
-            std::printf("%s (portsock %s)\n", program, PORTSOCK_VERSION_STRING);
+            std::printf("%s (portsock) %s\n", program, PORTSOCK_VERSION_STRING);
             return -1;
         }
         if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
@@ -119,9 +119,10 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
     return ok;
 }
 
-/// Prints `<program> (portsock <version>)` to stdout: what `--version` says.
+/// Prints `<program> (portsock) <version>` to stdout: what `--version` says
+/// (as sockcat says it, GNU's form).
 inline void print_version(const char* program) {
-    std::printf("%s (portsock %s)\n", program, PORTSOCK_VERSION_STRING);
+    std::printf("%s (portsock) %s\n", program, PORTSOCK_VERSION_STRING);
 }
 
 /// Prints `<program>: <problem>` and the usage to stderr; returns `usage`.

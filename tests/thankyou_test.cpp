@@ -223,7 +223,7 @@ TEST(Thankyou, EveryAppAnswersHelpAndVersion) {
         EXPECT_EQ(help.err, "");
         const result version = run({exe, "--version"});
         EXPECT_EQ(version.status, 0) << name;
-        EXPECT_EQ(version.out, name + " (portsock " PORTSOCK_VERSION_STRING ")\n");
+        EXPECT_EQ(version.out, name + " (portsock) " PORTSOCK_VERSION_STRING "\n");
         EXPECT_EQ(version.err, "");
     }
 }
