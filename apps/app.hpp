@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -83,7 +84,7 @@ inline bool parse_int(std::string_view text, long low, long high, int& out) {
 /// `--flag`s (handled with an empty value). `handle(name, value)` returns
 /// false for an unknown name or a bad value; then the usage is printed and
 /// the result is `usage`. `--help` prints the usage; the result is then
-/// negative, meaning "exit 0".
+/// negative, meaning "exit 0"; so is `--version` (the version printed).
 template <class Handler>
 int parse_args(const char* program, int argc, char** argv, const char* usage_text,
                std::initializer_list<std::string_view> flags, Handler handle) {
@@ -91,6 +92,10 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
         const std::string_view name = argv[i];
         if (name == "--help" || name == "-h") {
             std::printf("usage: %s\n", usage_text);
+            return -1;
+        }
+        if (name == "--version") {
+            std::printf("%s (portsock) %s\n", program, PORTSOCK_VERSION_STRING);
             return -1;
         }
         if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
@@ -112,6 +117,95 @@ int parse_args(const char* program, int argc, char** argv, const char* usage_tex
         }
     }
     return ok;
+}
+
+/// Prints `<program> (portsock) <version>` to stdout: what `--version` says
+/// (as sockcat says it, GNU's form).
+inline void print_version(const char* program) {
+    std::printf("%s (portsock) %s\n", program, PORTSOCK_VERSION_STRING);
+}
+
+/// Prints `<program>: <problem>` and the usage to stderr; returns `usage`.
+[[nodiscard]] inline int usage_error(const char* program, const std::string& problem, const char* usage_text) {
+    std::fprintf(stderr, "%s: %s\nusage: %s\n", program, problem.c_str(), usage_text);
+    return usage;
+}
+
+/// Walks argv knowing every name: `with_value` lists the options that take a
+/// value (`--port P`), `flags` those that take none (`--tcp`). Each is handed
+/// to `handle(name, value)` (a flag's value is empty), which returns false
+/// for a bad value. Each problem is said in its own words, then the usage,
+/// and the result is `usage`: "unknown option --x", "option --port needs a
+/// value", "bad value 'x' for --port", and "unexpected argument A" for a word
+/// that is no option (with "(did you mean --host A?)" where `--host` is one).
+/// `--help` prints the usage to stdout and `--version` the version; the result
+/// is then negative, meaning "exit 0". (`parse_args` above is the older form:
+/// it cannot tell an unknown name from a bad value.)
+template <class Handler>
+int parse_options(const char* program, int argc, char** argv, const char* usage_text,
+                  std::initializer_list<std::string_view> with_value,
+                  std::initializer_list<std::string_view> flags, Handler handle) {
+    const auto has = [](std::initializer_list<std::string_view> names, std::string_view name) {
+        return std::find(names.begin(), names.end(), name) != names.end();
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view name = argv[i];
+        if (name == "--help" || name == "-h") {
+            std::printf("usage: %s\n", usage_text);
+            return -1;
+        }
+        if (name == "--version") {
+            print_version(program);
+            return -1;
+        }
+        if (has(flags, name)) {
+            if (!handle(name, std::string_view())) return usage_error(program, "bad option " + std::string(name), usage_text);
+            continue;
+        }
+        if (has(with_value, name)) {
+            if (i + 1 >= argc) return usage_error(program, "option " + std::string(name) + " needs a value", usage_text);
+            const std::string_view value = argv[++i];
+            if (!handle(name, value)) {
+                return usage_error(program, "bad value '" + std::string(value) + "' for " + std::string(name), usage_text);
+            }
+            continue;
+        }
+        if (name.size() > 1 && name[0] == '-') return usage_error(program, "unknown option " + std::string(name), usage_text);
+        std::string problem = "unexpected argument " + std::string(name);
+        if (has(with_value, "--host")) problem += " (did you mean --host " + std::string(name) + "?)";
+        return usage_error(program, problem, usage_text);
+    }
+    return ok;
+}
+
+/// Makes `path` free for a Unix-domain server of `type` to bind, as a server
+/// restarted after a crash needs: a socket file that nobody answers on (a
+/// connect is refused) is removed. Anything else is left where it is and is
+/// the error: `std::errc::address_in_use` when a server answers there,
+/// `std::errc::file_exists` when it is not a socket, or what the probe met.
+/// Nothing there is no error.
+inline void remove_stale_socket(const std::string& path, portsock::type type, std::error_code& ec) {
+    ec.clear();
+    std::error_code fs;
+    const std::filesystem::file_status status = std::filesystem::symlink_status(path, fs);
+    if (fs || status.type() == std::filesystem::file_type::not_found) return;  // bind says what is wrong
+    if (status.type() != std::filesystem::file_type::socket) {
+        ec = std::make_error_code(std::errc::file_exists);
+        return;
+    }
+    const portsock::endpoint address = portsock::endpoint::local(path, ec);
+    portsock::socket probe;
+    if (!ec) probe.open(portsock::family::local, type, 0, ec);
+    if (!ec) probe.settimeout(1.0, ec);  // a full backlog is a server too
+    if (ec) return;
+    probe.connect(address, ec);
+    if (!ec || ec == std::errc::timed_out) {
+        ec = std::make_error_code(std::errc::address_in_use);
+        return;
+    }
+    if (ec != std::errc::connection_refused) return;
+    ec.clear();
+    std::filesystem::remove(path, ec);
 }
 
 // Ctrl-C, Ctrl-Break and SIGTERM set a flag and wake the app's poller (an

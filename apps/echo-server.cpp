@@ -1,7 +1,17 @@
 // An event-driven echo server: one thread, one poller, TCP and UDP on the
 // same port, every byte sent back.
 //
-//   echo-server [--host H] [--port P] [--tcp|--udp]
+//   echo-server [--host H] [--port P] [--tcp|--udp] [--v6-only]
+//   echo-server --unix PATH [--dgram]        (and --help, --version)
+//
+// An IPv6 host (`--host ::`) serves IPv4 clients too, over TCP and UDP alike
+// (Python's create_server(dualstack_ipv6=True), `nc -6 -l`), and the startup
+// line says so: "serving TCP and UDP on [::]:50676 (IPv4 too)"; `--v6-only`
+// serves IPv6 alone ("(IPv6 only)"), as does a system with no dual stack.
+// `--unix PATH` serves a Unix-domain stream socket (`--dgram`: datagrams,
+// echoed to a sender that bound a name of its own). A socket file left at
+// PATH by a server that died is removed; a live server's, or a file that is
+// no socket, is an error. The server removes its own file when it ends.
 //
 // TCP connections read into one 64 KiB buffer shared by the loop and echo
 // from it at once; only what the client does not take yet is kept, per
@@ -23,7 +33,8 @@
 namespace {
 
 constexpr const char* program = "echo-server";
-constexpr const char* usage_text = "echo-server [--host H] [--port P] [--tcp|--udp]";
+constexpr const char* usage_text =
+    "echo-server [--host H] [--port P] [--tcp|--udp] [--v6-only] | echo-server --unix PATH [--dgram]";
 constexpr std::size_t buffer_size = 64 * 1024;   // the loop's shared receive buffer
 constexpr std::size_t max_batch = 32;            // datagrams per recv_many
 constexpr std::size_t max_datagram = 65536;
@@ -62,7 +73,7 @@ public:
                 return;
             }
             sock.setblocking(false, ec);
-            if (!ec) sock.setsockopt(portsock::opt::no_delay, true, ec);
+            if (!ec && !local_) sock.setsockopt(portsock::opt::no_delay, true, ec);
             const std::size_t slot = free_slot();
             if (!ec) poller_.add(sock, portsock::event::readable, first_connection_tag + slot, ec);
             if (ec) {
@@ -183,6 +194,9 @@ public:
         pauses_ = 0;
     }
 
+    /// The connections are Unix-domain streams (no Nagle to switch off).
+    void serve_local() { local_ = true; }
+
     void close_all() {
         for (std::size_t slot = 0; slot < connections_.size(); ++slot) {
             if (connections_[slot]) close(slot);
@@ -235,6 +249,7 @@ private:
     std::unique_ptr<char[]> datagrams_;                       // the UDP slots' room
     portsock::datagram slots_[max_batch];
     std::size_t want_ = 1;
+    bool local_ = false;
 };
 
 }  // namespace
@@ -243,15 +258,36 @@ int main(int argc, char** argv) {
     std::string host;
     int port = 50676;
     bool tcp = true, udp = true;
-    const int parsed = app::parse_args(program, argc, argv, usage_text, {"--tcp", "--udp"},
-                                       [&](std::string_view name, std::string_view value) {
-        if (name == "--host") return host = std::string(value), true;
-        if (name == "--port") return app::parse_int(value, 0, 65535, port);
-        if (name == "--tcp") return udp = false, tcp;
-        if (name == "--udp") return tcp = false, udp;
+    bool tcp_flag = false, udp_flag = false, v6_only = false, dgram = false, host_or_port = false;
+    std::string unix_path;
+    const int parsed = app::parse_options(program, argc, argv, usage_text, {"--host", "--port", "--unix"},
+                                          {"--tcp", "--udp", "--v6-only", "--dgram"},
+                                          [&](std::string_view name, std::string_view value) {
+        if (name == "--host") return host = std::string(value), host_or_port = true;
+        if (name == "--port") return host_or_port = true, app::parse_int(value, 0, 65535, port);
+        if (name == "--unix") return unix_path = std::string(value), !unix_path.empty();
+        if (name == "--tcp") return tcp_flag = true;
+        if (name == "--udp") return udp_flag = true;
+        if (name == "--v6-only") return v6_only = true;
+        if (name == "--dgram") return dgram = true;
         return false;
     });
     if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;
+    if (tcp_flag && udp_flag) return app::usage_error(program, "--tcp and --udp exclude each other", usage_text);
+    const bool local = !unix_path.empty();
+    if (local && (tcp_flag || udp_flag)) {
+        return app::usage_error(program, "--unix takes no --tcp or --udp (--dgram: datagrams)", usage_text);
+    }
+    if (local && (host_or_port || v6_only)) {
+        return app::usage_error(program, "--unix takes no --host, --port or --v6-only", usage_text);
+    }
+    if (dgram && !local) return app::usage_error(program, "--dgram needs --unix PATH (--udp for UDP)", usage_text);
+    if (tcp_flag) udp = false;
+    if (udp_flag) tcp = false;
+    if (local) {
+        tcp = !dgram;
+        udp = dgram;
+    }
 
     std::error_code ec;
     const std::size_t limit = portsock::raise_handle_limit(wanted_handles, ec);
@@ -264,31 +300,65 @@ int main(int argc, char** argv) {
     if (ec) return app::fail(program, "poller", ec);
     app::handle_stop_signals(&poller);
 
-    portsock::endpoint address = app::server_address(host, port, ec);
-    if (ec) return app::fail(program, "resolve " + (host.empty() ? std::string("''") : host), ec);
+    portsock::endpoint address;
+    if (local) {
+        address = portsock::endpoint::local(unix_path, ec);
+        if (ec) return app::fail(program, "Unix socket path " + unix_path, ec);
+        // A socket file left by a server that died is in the way; a live one is not touched.
+        app::remove_stale_socket(unix_path, dgram ? portsock::type::dgram : portsock::type::stream, ec);
+        if (ec) return app::fail(program, "listen on " + unix_path, ec);
+    } else {
+        address = app::server_address(host, port, ec);
+        if (ec) return app::fail(program, "resolve " + (host.empty() ? std::string("''") : host), ec);
+    }
+    // One rule for TCP and UDP, Python's create_server(dualstack_ipv6=True)
+    // and `nc -6 -l`'s: an IPv6 host serves IPv4 clients too, unless --v6-only.
+    const bool ipv6 = address.family() == portsock::family::inet6;
+    if (v6_only && !ipv6) return app::usage_error(program, "--v6-only needs an IPv6 --host (such as ::)", usage_text);
+    // (Only the any address can: ::1 or another IPv6 address is IPv6's alone.)
+    const bool any6 = ipv6 && address.is_any();
+    const bool dual_stack = any6 && !v6_only && portsock::has_dualstack_ipv6();
+
+    // The socket file is ours once bound: removed when the server ends.
+    struct remove_at_exit {
+        std::string path;
+        ~remove_at_exit() {
+            std::error_code ignored;
+            if (!path.empty()) std::filesystem::remove(path, ignored);
+        }
+    } socket_file;
 
     portsock::socket listener, datagrams;
     if (tcp) {
-        listener = portsock::create_server(address, 1024, false, ec);
-        if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
-        address = listener.getsockname(ec);  // the real port, for UDP too
+        listener = portsock::create_server(address, 1024, dual_stack, ec);
+        if (ec) return app::fail(program, "listen on " + (local ? unix_path : address.to_string()), ec);
+        if (local) socket_file.path = unix_path;
+        if (!local) address = listener.getsockname(ec);  // the real port, for UDP too
         listener.setblocking(false, ec);
         if (!ec) poller.add(listener, portsock::event::readable, listener_tag, ec);
-        if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
+        if (ec) return app::fail(program, "listen on " + (local ? unix_path : address.to_string()), ec);
     }
     if (udp) {
         datagrams.open(address.family(), portsock::type::dgram, 0, ec);
+        if (!ec && ipv6) datagrams.setsockopt(portsock::opt::v6_only, !dual_stack, ec);
         if (!ec) datagrams.bind(address, ec);
-        if (ec) return app::fail(program, "bind UDP to " + address.to_string(), ec);
-        address = datagrams.getsockname(ec);
+        if (ec) return app::fail(program, "bind " + (local ? unix_path : "UDP to " + address.to_string()), ec);
+        if (local) socket_file.path = unix_path;
+        if (!local) address = datagrams.getsockname(ec);
         datagrams.setblocking(false, ec);
         if (!ec) poller.add(datagrams, portsock::event::readable, udp_tag, ec);
-        if (ec) return app::fail(program, "bind UDP to " + address.to_string(), ec);
+        if (ec) return app::fail(program, "bind " + (local ? unix_path : "UDP to " + address.to_string()), ec);
     }
-    app::say(std::string("echo-server: serving ") + (tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP") +
-             " on " + address.to_string());
+    if (local) {
+        app::say(std::string("echo-server: serving Unix-domain ") + (dgram ? "datagrams" : "streams") + " on " +
+                 unix_path);
+    } else {
+        app::say(std::string("echo-server: serving ") + (tcp && udp ? "TCP and UDP" : tcp ? "TCP" : "UDP") +
+                 " on " + address.to_string() + (!any6 ? "" : dual_stack ? " (IPv4 too)" : " (IPv6 only)"));
+    }
 
     server s(poller);
+    if (local) s.serve_local();
     std::array<portsock::poll_event, 256> ready;
     while (!app::stop_requested()) {
         const std::size_t n = poller.wait(ready, s.wait_limit(), ec);

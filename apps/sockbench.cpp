@@ -647,6 +647,7 @@ int main(int argc, char** argv) {
     const std::string_view first = argv[1];
     const bool serving = first == "serve" || first == "serve-raw";
     if (first == "--help" || first == "-h") return std::printf("usage: %s\n", usage_text), app::ok;
+    if (first == "--version") return app::print_version(program), app::ok;
     if (serving ? argc < 3 || !is_one_of(argv[2], {"thankyou", "echo", "udp", "udp-batch"})
                 : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp", "pollwait", "udp-batch"})) {
         std::fprintf(stderr, "%s: unknown workload '%s'\nusage: %s\n", program, serving && argc >= 3 ? argv[2] : argv[1], usage_text);

@@ -3,7 +3,7 @@
 // before closing its connection. Stops cleanly on Ctrl-C or SIGTERM: it waits
 // on a poller that the signal handler wakes.
 //
-//   thankyou-server [--host H] [--port P] [--backlog N]
+//   thankyou-server [--host H] [--port P] [--backlog N]   (--help, --version)
 #include "app.hpp"
 
 #include <chrono>
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     std::string host;
     int port = 50675;
     int backlog = 10;
-    const int parsed = app::parse_args(program, argc, argv, usage_text, {}, [&](std::string_view name, std::string_view value) {
+    const int parsed = app::parse_options(program, argc, argv, usage_text, {"--host", "--port", "--backlog"}, {}, [&](std::string_view name, std::string_view value) {
         if (name == "--host") return host = std::string(value), true;
         if (name == "--port") return app::parse_int(value, 0, 65535, port);
         if (name == "--backlog") return app::parse_int(value, 0, 1000000, backlog);

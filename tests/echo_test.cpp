@@ -1,10 +1,13 @@
 // echo-server as a real process: a thousand concurrent connections with UDP
 // on the same port, the half-close passed on, a slow reader, running out of
-// descriptors, a UDP-only server, and stopping on SIGTERM.
+// descriptors, a UDP-only server, stopping on SIGTERM, the dual-stack rule,
+// Unix-domain sockets and usage errors.
 #include "apps.hpp"
 #include "host.hpp"
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 using namespace std::chrono_literals;
@@ -138,4 +141,218 @@ TEST(Echo, StopsCleanlyOnTerminate) {
                      << (testsupport::running_under_wine() ? ": wine cannot aim a Ctrl-Break at one process group" : "");
     }
     EXPECT_EQ(server.process.wait(20s), 0);
+}
+
+namespace {
+
+// Sends `data` over a connected stream socket, half-closes, and returns all it gets back.
+std::string echo_through(ps::socket& s, const std::string& data) {
+    std::error_code ec;
+    s.settimeout(20.0, ec);
+    s.sendall(data.data(), data.size(), ec);
+    s.shutdown(ps::shut::wr, ec);
+    EXPECT_OK(ec);
+    std::string got;
+    char buffer[4096];
+    for (std::size_t n; (n = s.recv_into(buffer, sizeof buffer, ec)) > 0 && !ec;) got.append(buffer, n);
+    EXPECT_OK(ec);
+    return got;
+}
+
+// Sends one datagram from `s` to `to` and returns the reply (empty on an error or none in 20 s).
+std::string datagram_echo(ps::socket& s, const ps::endpoint& to, const std::string& data, std::error_code& ec) {
+    s.settimeout(20.0, ec);
+    if (!ec) s.sendto(data.data(), data.size(), to, ec);
+    char buffer[256];
+    std::size_t n = 0;
+    if (!ec) n = s.recv_into(buffer, sizeof buffer, ec);
+    return ec ? std::string() : std::string(buffer, n);
+}
+
+#define REQUIRE_LOCAL(type)                                                                            \
+    {                                                                                                  \
+        std::error_code unix_ec;                                                                       \
+        ps::socket probe;                                                                              \
+        probe.open(ps::family::local, type, 0, unix_ec);                                               \
+        if (unix_ec) {                                                                                 \
+            GTEST_SKIP() << "no Unix-domain sockets of this type here"                                 \
+                         << (testsupport::running_under_wine() ? ": wine has no AF_UNIX" : "") << " (" \
+                         << unix_ec.message() << ")";                                                  \
+        }                                                                                              \
+    }
+
+// echo-server --unix PATH with `extra`, read up to its startup line.
+child_process start_unix_echo(const std::string& path, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {echo_server_exe, "--unix", path};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child_process p = start(argv);
+    const bool dgram = !extra.empty();
+    EXPECT_EQ(p.read_line(20s), "echo-server: serving Unix-domain " + std::string(dgram ? "datagrams" : "streams") +
+                                    " on " + path)
+        << p.err();
+    return p;
+}
+
+// Stops a server; once it stopped cleanly its socket file must be gone.
+void stop_and_expect_file_removed(child_process& server, const std::string& path) {
+    if (!server.terminate()) {
+        EXPECT_TRUE(server.kill()) << server.err();
+        return;  // killed: the file stays, as any killed server's would
+    }
+    EXPECT_EQ(server.wait(20s), 0) << server.err();
+    EXPECT_FALSE(std::filesystem::exists(path)) << "echo-server left its socket file " << path;
+}
+
+}  // namespace
+
+TEST(Echo, AnIpv6HostServesIpv4TooOverTcpAndUdpAndSaysSo) {
+    PORTSOCK_REQUIRE_IPV6();
+    if (!ps::has_dualstack_ipv6()) GTEST_SKIP() << "this system has no dual-stack IPv6 sockets";
+    child_process server = start({echo_server_exe, "--host", "::", "--port", "0"});
+    const auto line = server.read_line(20s);
+    ASSERT_TRUE(line) << server.err();
+    const std::string prefix = "echo-server: serving TCP and UDP on [::]:";
+    ASSERT_EQ(line->rfind(prefix, 0), 0u) << *line;
+    const int port = std::stoi(line->substr(prefix.size()));
+    EXPECT_EQ(*line, prefix + std::to_string(port) + " (IPv4 too)");
+    for (const ps::endpoint& to : {testsupport::loopback4(static_cast<std::uint16_t>(port)),
+                                   testsupport::loopback6(static_cast<std::uint16_t>(port))}) {
+        std::error_code ec;
+        ps::socket t;
+        t.open(to.family(), ps::type::stream, 0, ec);
+        t.settimeout(20.0, ec);
+        t.connect(to, ec);
+        ASSERT_OK(ec) << " TCP to " << to.to_string();
+        const std::string bytes("tcp\0bytes", 9);
+        EXPECT_EQ(echo_through(t, bytes), bytes) << to.to_string();
+        ps::socket u;
+        u.open(to.family(), ps::type::dgram, 0, ec);
+        EXPECT_EQ(datagram_echo(u, to, "a datagram", ec), "a datagram") << to.to_string();
+        EXPECT_OK(ec) << " UDP to " << to.to_string();
+    }
+    stop_or_kill(server);
+}
+
+TEST(Echo, V6OnlyServesIpv6AloneOverTcpAndUdpAndSaysSo) {
+    PORTSOCK_REQUIRE_IPV6();
+    child_process server = start({echo_server_exe, "--host", "::", "--port", "0", "--v6-only"});
+    const auto line = server.read_line(20s);
+    ASSERT_TRUE(line) << server.err();
+    const std::string prefix = "echo-server: serving TCP and UDP on [::]:";
+    ASSERT_EQ(line->rfind(prefix, 0), 0u) << *line;
+    const int port = std::stoi(line->substr(prefix.size()));
+    EXPECT_EQ(*line, prefix + std::to_string(port) + " (IPv6 only)");
+    const auto v4 = testsupport::loopback4(static_cast<std::uint16_t>(port));
+    const auto v6 = testsupport::loopback6(static_cast<std::uint16_t>(port));
+    std::error_code ec;
+    ps::socket t6, t4;
+    t6.open(ps::family::inet6, ps::type::stream, 0, ec);
+    t6.settimeout(20.0, ec);
+    t6.connect(v6, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(echo_through(t6, "six"), "six");
+    t4.open(ps::family::inet, ps::type::stream, 0, ec);
+    t4.settimeout(20.0, ec);
+    t4.connect(v4, ec);
+    EXPECT_TRUE(ec) << "an IPv4 client reached a --v6-only server over TCP";
+    ps::socket u6, u4;
+    u6.open(ps::family::inet6, ps::type::dgram, 0, ec);
+    EXPECT_EQ(datagram_echo(u6, v6, "six", ec), "six");
+    // An IPv4 datagram finds nobody: refused (ICMP), or no answer in time.
+    u4.open(ps::family::inet, ps::type::dgram, 0, ec);
+    u4.connect(v4, ec);
+    u4.settimeout(2.0, ec);
+    u4.send("four", 4, ec);
+    char buffer[16];
+    u4.recv_into(buffer, sizeof buffer, ec);
+    EXPECT_TRUE(ec) << "an IPv4 datagram was echoed by a --v6-only server";
+    stop_or_kill(server);
+}
+
+TEST(Echo, UsageErrorsSayWhatIsWrong) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{echo_server_exe, "--tcp", "--udp"}, "echo-server: --tcp and --udp exclude each other"},
+        {{echo_server_exe, "--dgram"}, "echo-server: --dgram needs --unix PATH (--udp for UDP)"},
+        {{echo_server_exe, "--unix", "x", "--udp"}, "echo-server: --unix takes no --tcp or --udp (--dgram: datagrams)"},
+        {{echo_server_exe, "--unix", "x", "--port", "1"}, "echo-server: --unix takes no --host, --port or --v6-only"},
+        {{echo_server_exe, "--host", "127.0.0.1", "--port", "0", "--v6-only"},
+         "echo-server: --v6-only needs an IPv6 --host (such as ::)"},
+        {{echo_server_exe, "--verbose"}, "echo-server: unknown option --verbose"},
+        {{echo_server_exe, "8080"}, "echo-server: unexpected argument 8080 (did you mean --host 8080?)"},
+    };
+    for (const auto& [args, first_line] : cases) {
+        const result r = run(args);
+        EXPECT_EQ(r.status, 2) << args[1];
+        EXPECT_EQ(r.err.substr(0, r.err.find('\n')), first_line);
+        EXPECT_NE(r.err.find("\nusage: echo-server "), std::string::npos) << r.err;
+    }
+}
+
+TEST(Echo, UnixStreamSocket) {
+    REQUIRE_LOCAL(ps::type::stream);
+    testsupport::temp_path path;
+    child_process server = start_unix_echo(path.str());
+    std::error_code ec;
+    for (int k = 0; k < 2; ++k) {  // one connection after another
+        ps::socket s;
+        s.open(ps::family::local, ps::type::stream, 0, ec);
+        s.connect(ps::endpoint::local(path.str(), ec), ec);
+        ASSERT_OK(ec);
+        const std::string data = std::string("over a path\0", 12) + std::to_string(k);
+        EXPECT_EQ(echo_through(s, data), data);
+    }
+    stop_and_expect_file_removed(server, path.str());
+}
+
+TEST(Echo, UnixDatagramSocket) {
+    REQUIRE_LOCAL(ps::type::dgram);
+    testsupport::temp_path path, mine;
+    child_process server = start_unix_echo(path.str(), {"--dgram"});
+    std::error_code ec;
+    ps::socket s;
+    s.open(ps::family::local, ps::type::dgram, 0, ec);
+    s.bind(ps::endpoint::local(mine.str(), ec), ec);  // a name to be answered at
+    ASSERT_OK(ec);
+    EXPECT_EQ(datagram_echo(s, ps::endpoint::local(path.str(), ec), std::string("one\0datagram", 12), ec),
+              std::string("one\0datagram", 12));
+    EXPECT_OK(ec);
+    stop_and_expect_file_removed(server, path.str());
+}
+
+TEST(Echo, UnixStaleSocketFileIsReplacedButALiveOneOrAFileIsNot) {
+    REQUIRE_LOCAL(ps::type::stream);
+    testsupport::temp_path path;
+    std::error_code ec;
+    const ps::endpoint address = ps::endpoint::local(path.str(), ec);
+    {
+        // A live server's socket: echo-server must not take it.
+        ps::socket live = ps::create_server(address, 4, false, ec);
+        ASSERT_OK(ec);
+        const result r = run({echo_server_exe, "--unix", path.str()});
+        EXPECT_EQ(r.status, 1);
+        expect_one_line(r.err);
+        EXPECT_EQ(r.err, "echo-server: listen on " + path.str() + ": " +
+                             std::make_error_code(std::errc::address_in_use).message() + "\n");
+        EXPECT_TRUE(std::filesystem::exists(path.str()));
+    }  // closed: the file stays behind, stale, as after a crash
+    ASSERT_TRUE(std::filesystem::exists(path.str()));
+    child_process server = start_unix_echo(path.str());
+    ps::socket s;
+    s.open(ps::family::local, ps::type::stream, 0, ec);
+    s.connect(address, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(echo_through(s, "after a crash"), "after a crash");
+    stop_and_expect_file_removed(server, path.str());
+
+    // A file that is no socket is left alone.
+    { std::ofstream(path.str()) << "keep me"; }
+    const result r = run({echo_server_exe, "--unix", path.str()});
+    EXPECT_EQ(r.status, 1);
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err, "echo-server: listen on " + path.str() + ": " +
+                         std::make_error_code(std::errc::file_exists).message() + "\n");
+    std::ifstream kept(path.str());
+    std::string text;
+    std::getline(kept, text);
+    EXPECT_EQ(text, "keep me");
 }

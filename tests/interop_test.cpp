@@ -46,9 +46,53 @@ TEST(Interop, ClientGetsTheThankYouFromTheTutorialPythonServer) {
     ASSERT_TRUE(port) << server.err();
     const result client = run({thankyou_client_exe, "--host", "127.0.0.1", "--port", *port});
     EXPECT_EQ(client.status, 0) << client.err;
-    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    EXPECT_EQ(client.out, thank_you);  // byte for byte: no line end added
     const auto line = server.read_line(20s);
     ASSERT_TRUE(line) << "the server said nothing of the connection; stderr: " << server.err();
     EXPECT_EQ(line->rfind("Got a connection from ('127.0.0.1', ", 0), 0u) << *line;
     EXPECT_EQ(server.wait(20s), 0) << server.err();
+}
+
+TEST(Interop, ClientPrintsAPythonServersBytesThenItsTimeout) {
+    REQUIRE_PYTHON();
+    // The case: the bytes (a NUL among them), then the server stays
+    // open until the client gives up and closes.
+    const std::string script =
+        "import socket\n"
+        "soc = socket.create_server(('127.0.0.1', 0))\n"
+        "print(soc.getsockname()[1], flush=True)\n"
+        "client, addr = soc.accept()\n"
+        "client.sendall(b'Bonjour \\xc3\\xa9\\x00\\xff after\\n')\n"
+        "assert client.recv(1) == b''\n";
+    child_process server = start({python_exe, "-c", script});
+    const auto port = server.read_line(20s);
+    ASSERT_TRUE(port) << server.err();
+    child_process client = start({thankyou_client_exe, "--host", "127.0.0.1", "--port", *port, "--timeout", "4"});
+    const result r = finish(client);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.out, std::string("Bonjour \xc3\xa9\x00\xff after\n", 19));
+    EXPECT_NE(r.err.find("timed out"), std::string::npos) << r.err;
+    EXPECT_EQ(server.wait(20s), 0) << server.err();
+}
+
+TEST(Interop, PythonIpv4ClientReachesADualStackEchoServerOverTcpAndUdp) {
+    REQUIRE_PYTHON();
+    if (!ps::has_dualstack_ipv6()) GTEST_SKIP() << "this system has no dual-stack IPv6 sockets";
+    running_server server = start_echo_server({"--host", "::"});
+    const std::string script =
+        "import socket, sys\n"
+        "port = int(sys.argv[1])\n"
+        "with socket.create_connection(('127.0.0.1', port), timeout=20) as t:\n"
+        "    t.sendall(b'over tcp\\x00')\n"
+        "    t.shutdown(socket.SHUT_WR)\n"
+        "    assert t.recv(100) == b'over tcp\\x00'\n"
+        "with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:\n"
+        "    u.settimeout(20)\n"
+        "    u.sendto(b'over udp', ('127.0.0.1', port))\n"
+        "    assert u.recvfrom(100)[0] == b'over udp'\n"
+        "print('both echoed')\n";
+    const result r = run({python_exe, "-c", script, std::to_string(server.port)});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "both echoed\n");
+    stop_or_kill(server.process);
 }

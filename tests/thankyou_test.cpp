@@ -5,6 +5,8 @@
 #include "apps.hpp"
 #include "host.hpp"
 
+#include <portsock/version.hpp>
+
 #include <chrono>
 
 using namespace std::chrono_literals;
@@ -22,7 +24,7 @@ TEST(Thankyou, ServerAndClientTalk) {
     running_server server = start_thankyou_server();
     const result client = run({thankyou_client_exe, "--host", "127.0.0.1", "--port", std::to_string(server.port)});
     EXPECT_EQ(client.status, 0) << client.err;
-    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    EXPECT_EQ(client.out, thank_you);  // byte for byte: no line end added
     const auto line = server.process.read_line(20s);
     ASSERT_TRUE(line);
     EXPECT_EQ(line->rfind("Got a connection from ('127.0.0.1', ", 0), 0u) << *line;
@@ -50,7 +52,7 @@ TEST(Thankyou, DefaultsServeEveryInterfaceAndTheClientFindsLocalhost) {
     running_server server = start_thankyou_server({});  // host "" as in the tutorial
     const result client = run({thankyou_client_exe, "--port", std::to_string(server.port)});
     EXPECT_EQ(client.status, 0) << client.err;
-    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    EXPECT_EQ(client.out, thank_you);  // byte for byte: no line end added
     stop_or_kill(server.process);
 }
 
@@ -59,7 +61,7 @@ TEST(Thankyou, ServerAndClientOverIpv6) {
     running_server server = start_thankyou_server({"--host", "::1"});
     const result client = run({thankyou_client_exe, "--host", "::1", "--port", std::to_string(server.port)});
     EXPECT_EQ(client.status, 0) << client.err;
-    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    EXPECT_EQ(client.out, thank_you);  // byte for byte: no line end added
     const auto line = server.process.read_line(20s);
     ASSERT_TRUE(line);
     EXPECT_EQ(line->rfind("Got a connection from ('::1', ", 0), 0u) << *line;
@@ -138,6 +140,90 @@ TEST(Thankyou, ServerKeepsServingAfterAClientThatResets) {
     }  // closed with a reset, perhaps before the server wrote
     const result client = run({thankyou_client_exe, "--host", "127.0.0.1", "--port", std::to_string(server.port)});
     EXPECT_EQ(client.status, 0) << client.err;
-    EXPECT_EQ(client.out, std::string(thank_you) + "\n");
+    EXPECT_EQ(client.out, thank_you);  // byte for byte: no line end added
     stop_or_kill(server.process);
+}
+
+namespace {
+
+// A listening IPv4 socket on a free loopback port, for a test to play the server.
+ps::socket test_listener(int& port) {
+    std::error_code ec;
+    ps::socket l = ps::create_server(testsupport::loopback4(0), 1, false, ec);
+    EXPECT_OK(ec);
+    l.settimeout(20.0, ec);
+    port = l.getsockname(ec).port();
+    return l;
+}
+
+}  // namespace
+
+TEST(Thankyou, ClientPrintsEveryByteItReceivesNulsIncluded) {
+    int port = 0;
+    ps::socket listener = test_listener(port);
+    child_process client = start({thankyou_client_exe, "--host", "127.0.0.1", "--port", std::to_string(port)});
+    std::error_code ec;
+    auto [conn, peer] = listener.accept(ec);
+    ASSERT_OK(ec);
+    // The bytes, then CR LF and ^Z with no line end after them.
+    const std::string data("Bonjour \xc3\xa9\x00\xff after\n\r\n\x1a end", 26);
+    conn.sendall(data.data(), data.size(), ec);
+    ASSERT_OK(ec);
+    conn.close();
+    const result r = finish(client);  // byte for byte (no CRLF folding)
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, data);
+    EXPECT_EQ(r.err, "");
+}
+
+TEST(Thankyou, ClientPrintsWhatCameThenReportsTheTimeout) {
+    int port = 0;
+    ps::socket listener = test_listener(port);
+    const std::string target = "127.0.0.1:" + std::to_string(port);
+    child_process client =
+        start({thankyou_client_exe, "--host", "127.0.0.1", "--port", std::to_string(port), "--timeout", "4"});
+    std::error_code ec;
+    auto [conn, peer] = listener.accept(ec);
+    ASSERT_OK(ec);
+    // The client waits 4 s from its connect: room for this accept on a loaded machine.
+    conn.sendall("hello\n\0!", 8, ec);  // and the connection stays open
+    ASSERT_OK(ec);
+    const result r = finish(client);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.out, std::string("hello\n\0!", 8));
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err.rfind("thankyou-client: recv from " + target + ": ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("timed out"), std::string::npos) << r.err;
+}
+
+TEST(Thankyou, UsageErrorsSayWhatIsWrong) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{thankyou_server_exe, "--verbose"}, "thankyou-server: unknown option --verbose"},
+        {{thankyou_client_exe, "127.0.0.1"}, "thankyou-client: unexpected argument 127.0.0.1 (did you mean --host 127.0.0.1?)"},
+        {{thankyou_client_exe, "--port"}, "thankyou-client: option --port needs a value"},
+        {{thankyou_server_exe, "--port", "70000"}, "thankyou-server: bad value '70000' for --port"},
+        {{thankyou_client_exe, "--timeout", "0"}, "thankyou-client: bad value '0' for --timeout"},
+    };
+    for (const auto& [args, first_line] : cases) {
+        const result r = run(args);
+        EXPECT_EQ(r.status, 2) << args[1];
+        EXPECT_EQ(r.err.substr(0, r.err.find('\n')), first_line);
+        EXPECT_NE(r.err.find("\nusage: "), std::string::npos) << r.err;
+        EXPECT_EQ(r.out, "");
+    }
+}
+
+TEST(Thankyou, EveryAppAnswersHelpAndVersion) {
+    for (const auto& [exe, name] : std::vector<std::pair<std::string, std::string>>{
+             {thankyou_server_exe, "thankyou-server"}, {thankyou_client_exe, "thankyou-client"},
+             {echo_server_exe, "echo-server"}}) {
+        const result help = run({exe, "--help"});
+        EXPECT_EQ(help.status, 0) << name;
+        EXPECT_EQ(help.out.rfind("usage: " + name + " ", 0), 0u) << help.out;
+        EXPECT_EQ(help.err, "");
+        const result version = run({exe, "--version"});
+        EXPECT_EQ(version.status, 0) << name;
+        EXPECT_EQ(version.out, name + " (portsock) " PORTSOCK_VERSION_STRING "\n");
+        EXPECT_EQ(version.err, "");
+    }
 }

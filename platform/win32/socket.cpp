@@ -297,7 +297,9 @@ std::error_code wait(handle h, direction dir, clock::time_point deadline) noexce
         timeval* timeout = nullptr;
         if (deadline != clock::time_point::max()) {
             const auto left = deadline - clock::now();
-            if (left <= clock::duration::zero()) return std::make_error_code(std::errc::timed_out);
+            // WSAETIMEDOUT (== std::errc::timed_out): its message is in words, where
+            // the C runtime's strerror has none for ETIMEDOUT ("Unknown error").
+            if (left <= clock::duration::zero()) return error_from_native(WSAETIMEDOUT);
             auto us = std::chrono::ceil<std::chrono::microseconds>(left).count();
             if (us > 1000000000LL) us = 1000000000LL;  // a long wait goes in slices
             tv.tv_sec = static_cast<long>(us / 1000000);
