@@ -18,11 +18,7 @@
 namespace portsock::sys {
 namespace {
 
-#if PORTSOCK_HAVE_MSG_NOSIGNAL
-constexpr int send_flags = MSG_NOSIGNAL;
-#else
-constexpr int send_flags = 0;
-#endif
+using os::send_flags;
 
 #if !PORTSOCK_HAVE_RECVMMSG || !PORTSOCK_HAVE_SENDMMSG
 // After some datagrams went, an error (would-block included) ends the batch

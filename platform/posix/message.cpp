@@ -20,11 +20,6 @@
 namespace portsock::sys {
 namespace {
 
-#if PORTSOCK_HAVE_MSG_NOSIGNAL
-constexpr int no_sigpipe = MSG_NOSIGNAL;
-#else
-constexpr int no_sigpipe = 0;  // SO_NOSIGPIPE was set at open
-#endif
 #ifdef MSG_CMSG_CLOEXEC
 constexpr int recv_cloexec = MSG_CMSG_CLOEXEC;
 #else
@@ -89,7 +84,7 @@ std::size_t sendmsg(handle h, bool, const const_buffer* buffers, std::size_t cou
     m.msg_iovlen = static_cast<decltype(m.msg_iovlen)>(count);
     m.msg_control = control_size != 0 ? const_cast<void*>(control) : nullptr;
     m.msg_controllen = static_cast<decltype(m.msg_controllen)>(control_size);
-    const int native = native_flags(flags) | no_sigpipe;
+    const int native = native_flags(flags) | os::send_flags;
     const ssize_t n = retry([&] { return ::sendmsg(h, &m, native); });
     if (n < 0) {
         ec = last_error();

@@ -21,13 +21,7 @@
 namespace portsock::sys {
 namespace {
 
-// Flags added to every send: no SIGPIPE where the system can say so per call
-// (elsewhere SO_NOSIGPIPE is set once per socket at open).
-#if PORTSOCK_HAVE_MSG_NOSIGNAL
-constexpr int send_flags = MSG_NOSIGNAL;
-#else
-constexpr int send_flags = 0;
-#endif
+using os::send_flags;
 
 std::error_code set_cloexec(int fd) noexcept {
     const int flags = ::fcntl(fd, F_GETFD);

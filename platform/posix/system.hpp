@@ -90,4 +90,13 @@ constexpr int shut_rd = SHUT_RD;
 constexpr int shut_wr = SHUT_WR;
 constexpr int shut_rdwr = SHUT_RDWR;
 
+/// Flags added to every send, sendmsg and sendmmsg (this backend only): no
+/// SIGPIPE where the system can say so per call (elsewhere SO_NOSIGPIPE is
+/// set once per socket at open).
+#if PORTSOCK_HAVE_MSG_NOSIGNAL
+constexpr int send_flags = MSG_NOSIGNAL;
+#else
+constexpr int send_flags = 0;
+#endif
+
 }  // namespace portsock::sys::os
