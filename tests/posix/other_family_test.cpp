@@ -30,21 +30,27 @@ struct route_request {
 }  // namespace
 
 TEST(OtherFamily, ANetlinkRouteDumpThroughPortsocksSocket) {
-    ps::socket s{ps::other_family(AF_NETLINK), ps::type::raw, NETLINK_ROUTE};
+    std::error_code ec;
+    ps::socket s;
+    s.open(ps::other_family(AF_NETLINK), ps::type::raw, NETLINK_ROUTE, ec);
+    ASSERT_FALSE(ec) << ec.message();
     EXPECT_EQ(s.family(), ps::other_family(AF_NETLINK));
     EXPECT_NE(s.repr().find("family=16, type=SOCK_RAW, proto=0"), std::string::npos) << s.repr();
-    s.settimeout(10.0);
+    s.settimeout(10.0, ec);
 
     // Bind with a sockaddr_nl that portsock holds as an endpoint.
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
-    const auto bound = ps::endpoint::from_sockaddr(&local, sizeof local);
+    const auto bound = ps::endpoint::from_sockaddr(&local, sizeof local, ec);
+    ASSERT_FALSE(ec) << ec.message();
     EXPECT_EQ(bound.family(), ps::other_family(AF_NETLINK));
-    s.bind(bound);
-    const auto name = s.getsockname();
+    s.bind(bound, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    const auto name = s.getsockname(ec);
+    ASSERT_FALSE(ec) << ec.message();
     ASSERT_EQ(name.family(), ps::other_family(AF_NETLINK));
     sockaddr_nl assigned{};
-    ASSERT_EQ(name.to_sockaddr(&assigned, sizeof assigned), sizeof assigned);
+    ASSERT_EQ(name.to_sockaddr(&assigned, sizeof assigned, ec), sizeof assigned);
     EXPECT_NE(assigned.nl_pid, 0u) << "the kernel gives a bound netlink socket a port id";
 
     route_request request{};
@@ -55,7 +61,10 @@ TEST(OtherFamily, ANetlinkRouteDumpThroughPortsocksSocket) {
     request.body.rtm_family = AF_UNSPEC;
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    s.sendto(&request, sizeof request, ps::endpoint::from_sockaddr(&kernel, sizeof kernel));
+    const auto to_kernel = ps::endpoint::from_sockaddr(&kernel, sizeof kernel, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    s.sendto(&request, sizeof request, to_kernel, ec);
+    ASSERT_FALSE(ec) << ec.message();
 
     // Read until NLMSG_DONE, counting the routes; each answer comes from the
     // kernel (port id 0).
@@ -63,10 +72,11 @@ TEST(OtherFamily, ANetlinkRouteDumpThroughPortsocksSocket) {
     int routes = 0;
     bool done = false;
     while (!done) {
-        auto [n, from] = s.recvfrom_into(buffer, sizeof buffer);
+        auto [n, from] = s.recvfrom_into(buffer, sizeof buffer, ec);
+        ASSERT_FALSE(ec) << ec.message();
         ASSERT_EQ(from.family(), ps::other_family(AF_NETLINK));
         sockaddr_nl sender{};
-        from.to_sockaddr(&sender, sizeof sender);
+        from.to_sockaddr(&sender, sizeof sender, ec);
         EXPECT_EQ(sender.nl_pid, 0u);
         auto remaining = static_cast<unsigned>(n);
         for (auto* h = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
@@ -82,7 +92,6 @@ TEST(OtherFamily, ANetlinkRouteDumpThroughPortsocksSocket) {
     EXPECT_GT(routes, 0);
 
     // A socket of this family from its handle: the family is asked of the system.
-    std::error_code ec;
     ps::socket copy = s.dup(ec);
     ASSERT_FALSE(ec) << ec.message();
     ps::socket adopted = ps::socket::from_handle(copy.release(), ec);
