@@ -334,23 +334,6 @@ recv_fds_result socket::recv_fds_into(void* buffer, std::size_t size, native_han
     return r;
 }
 
-recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, packet_info& to_local, msg flags) {
-    std::error_code ec;
-    recvfrom_result r = recvfrom_into(buffer, size, to_local, ec, flags);
-    if (ec == std::errc::message_size) {
-        throw truncated_error(ec, "recvfrom_into from " + r.address.to_string(), r.nbytes, r.address);
-    }
-    if (ec) fail(ec, "recvfrom_into");
-    return r;
-}
-
-std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address,
-                           const packet_info& from_local, msg flags) {
-    std::error_code ec;
-    const std::size_t n = sendto(data, size, address, from_local, ec, flags);
-    if (ec) fail(ec, "sendto", address);
-    return n;
-}
 #endif
 
 }  // namespace portsock

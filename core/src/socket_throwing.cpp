@@ -3,6 +3,7 @@
 // names the operation and the endpoint ("connect to 127.0.0.1:9"). Built
 // without exceptions (PORTSOCK_HAS_EXCEPTIONS 0), the header declares none of
 // them and this file compiles to nothing.
+#include <portsock/message.hpp>
 #include <portsock/socket.hpp>
 
 #if PORTSOCK_HAS_EXCEPTIONS
@@ -150,6 +151,20 @@ recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, msg flags)
                     [&](std::error_code ec, const recvfrom_result& r) {
                         fail_receive(*this, ec, "recvfrom", r.nbytes, &r.address);
                     });
+}
+
+// With packet info (message.hpp): truncation as the other receives report it.
+recvfrom_result socket::recvfrom_into(void* buffer, std::size_t size, packet_info& to_local, msg flags) {
+    return or_throw([&](std::error_code& ec) { return recvfrom_into(buffer, size, to_local, ec, flags); },
+                    [&](std::error_code ec, const recvfrom_result& r) {
+                        fail_receive(*this, ec, "recvfrom", r.nbytes, &r.address);
+                    });
+}
+
+std::size_t socket::sendto(const void* data, std::size_t size, const endpoint& address,
+                           const packet_info& from_local, msg flags) {
+    return or_throw([&](std::error_code& ec) { return sendto(data, size, address, from_local, ec, flags); },
+                    [&](std::error_code ec) { fail(ec, "sendto", address); });
 }
 
 recvfrom_data socket::recvfrom(std::size_t bufsize, msg flags) {
