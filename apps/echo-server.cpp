@@ -38,6 +38,7 @@ constexpr const char* usage_text =
 constexpr std::size_t buffer_size = 64 * 1024;   // the loop's shared receive buffer
 constexpr std::size_t max_batch = 32;            // datagrams per recv_many
 constexpr std::size_t max_datagram = 65536;
+constexpr std::size_t max_probe_gap = 64;        // one-slot calls between tries of two, at most
 constexpr std::size_t wanted_handles = 65536;
 constexpr std::uint64_t listener_tag = 0;
 constexpr std::uint64_t udp_tag = 1;
@@ -143,8 +144,12 @@ public:
         }
     }
 
-    // Datagrams in batches: each batch asks for twice what the last one got
-    // (1 to 32), so that a lone datagram costs a one-slot call.
+    // Datagrams in batches that adapt to the traffic: a full batch doubles
+    // the next (up to 32), a short one shrinks it to what came. Lone
+    // datagrams thus cost a one-slot call (one recvmsg, no batch headers); at
+    // one slot a second is tried again only after `probe_gap_` full one-slot
+    // calls, a gap that doubles (up to 64) each time the try finds a lone
+    // datagram and closes again once a batch of two or more fills.
     void echo_datagrams(portsock::socket& udp) {
         if (!datagrams_) {
             datagrams_.reset(new char[max_batch * max_datagram]);
@@ -171,8 +176,18 @@ public:
                 }
             }
             for (std::size_t k = 0; k < n; ++k) slots_[k].size = max_datagram;
-            // A full batch doubles the next; a short one asks for one more.
-            want_ = n < want_ ? n + 1 : (n * 2 < max_batch ? n * 2 : max_batch);
+            if (n < want_) {  // short: the socket is drained (the poller says when it is not)
+                if (want_ == 2 && probe_gap_ < max_probe_gap) probe_gap_ *= 2;
+                want_ = n;
+                return;
+            }
+            if (want_ > 1) {
+                probe_gap_ = 1;
+                want_ = want_ * 2 < max_batch ? want_ * 2 : max_batch;
+            } else if (++lone_ >= probe_gap_) {
+                lone_ = 0;
+                want_ = 2;
+            }
         }
     }
 
@@ -248,7 +263,9 @@ private:
     std::unique_ptr<char[]> shared_{new char[buffer_size]};  // every connection's reads
     std::unique_ptr<char[]> datagrams_;                       // the UDP slots' room
     portsock::datagram slots_[max_batch];
-    std::size_t want_ = 1;
+    std::size_t want_ = 1;       // slots for the next recv_many
+    std::size_t lone_ = 0;       // full one-slot calls since the last try of two
+    std::size_t probe_gap_ = 1;  // one-slot calls between tries of two
     bool local_ = false;
 };
 

@@ -384,3 +384,74 @@ TEST_F(Faults, FailuresInsideHelpersLeaveNoDescriptorBehind) {
     server.close();
     EXPECT_EQ(testsupport::open_handle_count(), before - 1);
 }
+
+// The message and batch calls go through the seam as recvfrom / sendto: a
+// failure fails the call and moves nothing; a limit cuts the first buffer
+// (the datagram then arrives truncated, and says so).
+TEST_F(Faults, MessageAndBatchCallsFailAndShortenThroughTheSeam) {
+    std::error_code ec;
+    ps::socket a, b;
+    a.open(ps::family::inet, ps::type::dgram, 0, ec);
+    b.open(ps::family::inet, ps::type::dgram, 0, ec);
+    a.bind(loopback4(), ec);
+    b.bind(loopback4(), ec);
+    ASSERT_OK(ec);
+    const ps::endpoint to = a.getsockname(ec);
+    ASSERT_OK(ec);
+
+    // sendmsg and send_many: failed, nothing sent.
+    const ps::const_buffer lost{"lost", 4};
+    inject(fault::call::sendto, b, std::errc::no_buffer_space);
+    EXPECT_EQ(b.sendmsg(&lost, 1, nullptr, 0, to, ec), 0u);
+    EXPECT_EQ(ec, std::errc::no_buffer_space) << ec.message();
+    char out[2][8] = {{'o', 'n', 'e'}, {'t', 'w', 'o'}};
+    ps::datagram slots[2];
+    for (int k = 0; k < 2; ++k) {
+        slots[k].buffer(out[k], 3);
+        slots[k].peer = ps::peer_address::from_endpoint(to, ec);
+    }
+    ASSERT_OK(ec);
+    inject(fault::call::sendto, b, std::errc::no_buffer_space);
+    EXPECT_EQ(b.send_many(slots, 2, ec), 0u);
+    EXPECT_EQ(ec, std::errc::no_buffer_space) << ec.message();
+    EXPECT_EQ(fault::injected(fault::call::sendto), 2u);
+
+    // Then both for real: what arrives is what was sent after the failures.
+    EXPECT_EQ(b.send_many(slots, 2, ec), 2u);
+    ASSERT_OK(ec);
+    const ps::const_buffer third{"three", 5};
+    EXPECT_EQ(b.sendmsg(&third, 1, nullptr, 0, to, ec), 5u);
+    ASSERT_OK(ec);
+
+    // recv_many and recvmsg_into: a failure takes nothing; a limit truncates.
+    char in[3][16];
+    ps::datagram got[2];
+    for (int k = 0; k < 2; ++k) got[k].buffer(in[k], sizeof in[k]);
+    inject(fault::call::recvfrom, a, std::errc::connection_reset);
+    EXPECT_EQ(a.recv_many(got, 2, ec), 0u);
+    EXPECT_EQ(ec, std::errc::connection_reset) << ec.message();
+    shorten(fault::call::recvfrom, a, 2);
+    ASSERT_EQ(a.recv_many(got, 1, ec), 1u);
+    ASSERT_OK(ec);
+    EXPECT_TRUE(got[0].truncated);
+    // (Winsock reports a truncated datagram as filling the slot it was given.)
+    if (testsupport::truncation_reports_the_count()) {
+        EXPECT_EQ(std::string(in[0], got[0].nbytes), "on");
+    }
+    inject(fault::call::recvfrom, a, std::errc::connection_reset);
+    const ps::mutable_buffer into{in[2], sizeof in[2]};
+    EXPECT_EQ(a.recvmsg_into(&into, 1, nullptr, 0, ec).nbytes, 0u);
+    EXPECT_EQ(ec, std::errc::connection_reset) << ec.message();
+    shorten(fault::call::recvfrom, a, 2);
+    const ps::recvmsg_result r = a.recvmsg_into(&into, 1, nullptr, 0, ec);
+    ASSERT_OK(ec);
+    EXPECT_TRUE(has(r.msg_flags, ps::msg::trunc));
+    if (testsupport::truncation_reports_the_count()) {
+        EXPECT_EQ(std::string(in[2], r.nbytes), "tw");
+    }
+    // The last datagram whole, with no rule left.
+    ASSERT_EQ(a.recv_many(got, 2, ec), 1u);
+    ASSERT_OK(ec);
+    EXPECT_EQ(std::string(in[0], got[0].nbytes), "three");
+    EXPECT_FALSE(got[0].truncated);
+}

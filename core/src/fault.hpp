@@ -6,8 +6,11 @@
 // With it on, the backend routes socket, connect, accept, send, recv, sendto,
 // recvfrom and its readiness wait (poll) through an inline hook (the backend's
 // fault_hooks.hpp) that asks decide() what to do: pass the call through, fail
-// it with an error, or let it move fewer bytes. Errors are given as std::errc
-// values; each backend turns them into its own (errno, WSAE*) numbers.
+// it with an error, or let it move fewer bytes. The message and batch calls
+// count as sendto and recvfrom (sendmsg, sendmmsg, WSASend, WSASendMsg;
+// recvmsg, recvmmsg, WSARecv, WSARecvMsg): one decision per call, a limit
+// cutting the first buffer. Errors are given as std::errc values; each
+// backend turns them into its own (errno, WSAE*) numbers.
 //
 // Rules are kept in order in a small fixed table (no allocation); a call
 // obeys the first live rule for its kind and handle, so a test can script a

@@ -2,8 +2,10 @@
 // recvmmsg / sendmmsg where the system has them (Linux, FreeBSD, NetBSD:
 // PORTSOCK_HAVE_RECVMMSG / PORTSOCK_HAVE_SENDMMSG by symbol check), else one
 // recvmsg / sendto per datagram (macOS, OpenBSD; the kqueue-on-linux preset
-// takes this path on Linux). Slots go to the system in chunks of up to 64
-// headers on the stack: no allocation.
+// takes this path on Linux). A batch of one slot is always one recvmsg /
+// sendto: the headers of a batch cost more than the call they would save.
+// Slots go to the system in chunks of up to 16 headers on the stack: no
+// allocation. Every call goes through the fault-injection seam.
 #include "error.hpp"
 #include "fault_hooks.hpp"
 #include "flags.hpp"
@@ -20,10 +22,43 @@ namespace {
 
 using os::send_flags;
 
-#if !PORTSOCK_HAVE_RECVMMSG || !PORTSOCK_HAVE_SENDMMSG
+// One datagram into one slot: the bytes, or -1 (errno set).
+inline ssize_t receive_one(handle h, datagram& slot, int native) noexcept {
+    iovec io{slot.data, slot.size};
+    msghdr m;
+    m.msg_name = slot.peer.data();
+    m.msg_namelen = static_cast<socklen_t>(peer_address::capacity);
+    m.msg_iov = &io;
+    m.msg_iovlen = 1;
+    m.msg_control = nullptr;
+    m.msg_controllen = 0;
+    m.msg_flags = 0;
+    ssize_t got;
+    do {
+        got = PORTSOCK_SYS(recvmsg)(h, &m, native);
+    } while (got < 0 && errno == EINTR);
+    if (got >= 0) {
+        slot.nbytes = static_cast<std::size_t>(got);
+        slot.truncated = (m.msg_flags & MSG_TRUNC) != 0;
+        slot.peer.resize(m.msg_namelen);
+    }
+    return got;
+}
+
+// One slot's datagram to its peer: the bytes, or -1 (errno set).
+inline ssize_t send_one(handle h, datagram& slot, int native) noexcept {
+    const sockaddr* to = slot.peer.empty() ? nullptr : static_cast<const sockaddr*>(slot.peer.data());
+    ssize_t sent;
+    do {
+        sent = PORTSOCK_SYS(sendto)(h, slot.data, slot.size, native, to, static_cast<socklen_t>(slot.peer.size()));
+    } while (sent < 0 && errno == EINTR);
+    if (sent >= 0) slot.nbytes = static_cast<std::size_t>(sent);
+    return sent;
+}
+
 // After some datagrams went, an error (would-block included) ends the batch
 // and is left for the next call; with none, it is the call's error.
-std::size_t finish(std::size_t done, std::error_code& ec) noexcept {
+[[maybe_unused]] std::size_t finish(std::size_t done, std::error_code& ec) noexcept {
     if (done > 0) {
         clear_error(ec);
     } else {
@@ -31,7 +66,6 @@ std::size_t finish(std::size_t done, std::error_code& ec) noexcept {
     }
     return done;
 }
-#endif
 
 #if PORTSOCK_HAVE_RECVMMSG || PORTSOCK_HAVE_SENDMMSG
 // Headers per system call: 16 keep the frame (1.3 KiB) under a page, so no
@@ -59,14 +93,13 @@ inline void describe(datagram& slot, mmsghdr& m, iovec& io, void* name, socklen_
 namespace {
 
 // One recvmmsg for up to `chunk` slots: the count, or -1 (errno set).
-// Inlined into recv_many, whose first chunk is the whole common case.
-[[gnu::always_inline]] inline int receive_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
+inline int receive_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
     mmsghdr headers[chunk];
     iovec io[chunk];
     for (std::size_t k = 0; k < n; ++k) describe(batch[k], headers[k], io[k], batch[k].peer.data(), peer_address::capacity);
     int got;
     do {
-        got = ::recvmmsg(h, headers, static_cast<unsigned>(n), native, nullptr);
+        got = PORTSOCK_SYS(recvmmsg)(h, headers, static_cast<unsigned>(n), native, nullptr);
     } while (got < 0 && errno == EINTR);
     for (int k = 0; k < got; ++k) {
         datagram& slot = batch[k];
@@ -78,15 +111,25 @@ namespace {
     return got;
 }
 
-// The chunks after a full first one, taking only what is queued.
-PORTSOCK_OUT_OF_LINE std::size_t receive_more(handle h, datagram* slots, std::size_t count, int native,
-                                              std::size_t done) noexcept {
-    while (done < count) {
-        const std::size_t n = count - done < chunk ? count - done : chunk;
-        const int got = receive_chunk(h, slots + done, n, native | MSG_DONTWAIT);
+// Two slots or more: chunks until one comes back short. A blocking handle
+// waits for the first datagram only; the chunks after the first take only
+// what is queued. Out of line: its headers' frame stays off the one-slot path.
+PORTSOCK_OUT_OF_LINE std::size_t receive_batch(handle h, datagram* slots, std::size_t count, int native,
+                                               bool nonblocking, std::error_code& ec) noexcept {
+    std::size_t n = count < chunk ? count : chunk;
+    const int first = receive_chunk(h, slots, n, native | (nonblocking ? 0 : MSG_WAITFORONE));
+    if (first < 0) {
+        ec = last_error();
+        return 0;
+    }
+    clear_error(ec);
+    std::size_t done = static_cast<std::size_t>(first);
+    while (done == n && done < count) {  // every slot so far filled: there may be more
+        const std::size_t more = count - done < chunk ? count - done : chunk;
+        const int got = receive_chunk(h, slots + done, more, native | MSG_DONTWAIT);
         if (got <= 0) break;  // an error is left for the next call
         done += static_cast<std::size_t>(got);
-        if (static_cast<std::size_t>(got) < n) break;
+        n += more;
     }
     return done;
 }
@@ -95,16 +138,14 @@ PORTSOCK_OUT_OF_LINE std::size_t receive_more(handle h, datagram* slots, std::si
 
 std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, bool nonblocking,
                       std::error_code& ec) noexcept {
-    // A blocking handle waits for the first datagram only.
-    const int native = native_flags(flags) | (nonblocking ? 0 : MSG_WAITFORONE);
-    const int got = receive_chunk(h, slots, count < chunk ? count : chunk, native);
-    if (got < 0) {
+    const int native = native_flags(flags);
+    if (count > 1) return receive_batch(h, slots, count, native, nonblocking, ec);
+    if (receive_one(h, slots[0], native) < 0) {
         ec = last_error();
         return 0;
     }
     clear_error(ec);
-    if (static_cast<std::size_t>(got) < chunk || count == chunk) return static_cast<std::size_t>(got);
-    return receive_more(h, slots, count, native, static_cast<std::size_t>(got));
+    return 1;
 }
 
 #else
@@ -114,21 +155,7 @@ std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, b
     int native = native_flags(flags) | (nonblocking ? MSG_DONTWAIT : 0);
     std::size_t done = 0;
     for (; done < count; ++done) {
-        datagram& slot = slots[done];
-        iovec io{slot.data, slot.size};
-        msghdr m{};
-        m.msg_name = slot.peer.data();
-        m.msg_namelen = static_cast<socklen_t>(peer_address::capacity);
-        m.msg_iov = &io;
-        m.msg_iovlen = 1;
-        ssize_t got;
-        do {
-            got = PORTSOCK_SYS(recvmsg)(h, &m, native);
-        } while (got < 0 && errno == EINTR);
-        if (got < 0) return finish(done, ec);
-        slot.nbytes = static_cast<std::size_t>(got);
-        slot.truncated = (m.msg_flags & MSG_TRUNC) != 0;
-        slot.peer.resize(m.msg_namelen);
+        if (receive_one(h, slots[done], native) < 0) return finish(done, ec);
         native |= MSG_DONTWAIT;  // the rest take only what is queued
     }
     clear_error(ec);
@@ -142,7 +169,7 @@ std::size_t recv_many(handle h, datagram* slots, std::size_t count, msg flags, b
 namespace {
 
 // One sendmmsg for up to `chunk` slots: the count, or -1 (errno set).
-[[gnu::always_inline]] inline int send_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
+inline int send_chunk(handle h, datagram* batch, std::size_t n, int native) noexcept {
     mmsghdr headers[chunk];
     iovec io[chunk];
     for (std::size_t k = 0; k < n; ++k) {
@@ -152,20 +179,29 @@ namespace {
     }
     int sent;
     do {
-        sent = ::sendmmsg(h, headers, static_cast<unsigned>(n), native);
+        sent = PORTSOCK_SYS(sendmmsg)(h, headers, static_cast<unsigned>(n), native);
     } while (sent < 0 && errno == EINTR);
     for (int k = 0; k < sent; ++k) batch[k].nbytes = headers[k].msg_len;
     return sent;
 }
 
-PORTSOCK_OUT_OF_LINE std::size_t send_more(handle h, datagram* slots, std::size_t count, int native,
-                                           std::size_t done) noexcept {
-    while (done < count) {
-        const std::size_t n = count - done < chunk ? count - done : chunk;
-        const int sent = send_chunk(h, slots + done, n, native);
+// Two slots or more, as receive_batch.
+PORTSOCK_OUT_OF_LINE std::size_t send_batch(handle h, datagram* slots, std::size_t count, int native,
+                                            std::error_code& ec) noexcept {
+    std::size_t n = count < chunk ? count : chunk;
+    const int first = send_chunk(h, slots, n, native);
+    if (first < 0) {
+        ec = last_error();
+        return 0;
+    }
+    clear_error(ec);
+    std::size_t done = static_cast<std::size_t>(first);
+    while (done == n && done < count) {
+        const std::size_t more = count - done < chunk ? count - done : chunk;
+        const int sent = send_chunk(h, slots + done, more, native);
         if (sent <= 0) break;  // an error is left for the next call
         done += static_cast<std::size_t>(sent);
-        if (static_cast<std::size_t>(sent) < n) break;
+        n += more;
     }
     return done;
 }
@@ -174,14 +210,13 @@ PORTSOCK_OUT_OF_LINE std::size_t send_more(handle h, datagram* slots, std::size_
 
 std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, std::error_code& ec) noexcept {
     const int native = native_flags(flags) | send_flags;
-    const int sent = send_chunk(h, slots, count < chunk ? count : chunk, native);
-    if (sent < 0) {
+    if (count > 1) return send_batch(h, slots, count, native, ec);
+    if (send_one(h, slots[0], native) < 0) {
         ec = last_error();
         return 0;
     }
     clear_error(ec);
-    if (static_cast<std::size_t>(sent) < chunk || count == chunk) return static_cast<std::size_t>(sent);
-    return send_more(h, slots, count, native, static_cast<std::size_t>(sent));
+    return 1;
 }
 
 #else
@@ -190,15 +225,7 @@ std::size_t send_many(handle h, datagram* slots, std::size_t count, msg flags, s
     const int native = native_flags(flags) | send_flags;
     std::size_t done = 0;
     for (; done < count; ++done) {
-        datagram& slot = slots[done];
-        const sockaddr* to = slot.peer.empty() ? nullptr : static_cast<const sockaddr*>(slot.peer.data());
-        ssize_t sent;
-        do {
-            sent = PORTSOCK_SYS(sendto)(h, slot.data, slot.size, native, to,
-                                        static_cast<socklen_t>(slot.peer.size()));
-        } while (sent < 0 && errno == EINTR);
-        if (sent < 0) return finish(done, ec);
-        slot.nbytes = static_cast<std::size_t>(sent);
+        if (send_one(h, slots[done], native) < 0) return finish(done, ec);
     }
     clear_error(ec);
     return done;

@@ -1,4 +1,4 @@
-// The system calls socket.cpp makes through the fault-injection seam
+// The system calls the backend makes through the fault-injection seam
 // (core/src/fault.hpp). PORTSOCK_SYS(name) (core/src/sys_support.hpp) is the call itself (`::name`)
 // unless the build has PORTSOCK_FAULT_INJECTION, where it is the hook of the
 // same name below: it asks the fault table, then fails the call (errno set
@@ -15,6 +15,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <ctime>
 #include <cstddef>
 
 namespace portsock::sys::hook {
@@ -81,12 +82,52 @@ inline ssize_t recvfrom(int fd, void* buffer, std::size_t size, int flags, socka
 inline ssize_t recvmsg(int fd, msghdr* m, int flags) noexcept {
     const fault::decision d = fault::decide(fault::call::recvfrom, fd);
     if (fault::fails(d)) return fail_with(d.error);
+    if (m->msg_iovlen == 0) return ::recvmsg(fd, m, flags);
     const std::size_t size = m->msg_iov[0].iov_len;
     m->msg_iov[0].iov_len = capped(size, d.limit);
     const ssize_t n = ::recvmsg(fd, m, flags);
     m->msg_iov[0].iov_len = size;
     return n;
 }
+
+inline ssize_t sendmsg(int fd, const msghdr* m, int flags) noexcept {
+    const fault::decision d = fault::decide(fault::call::sendto, fd);
+    if (fault::fails(d)) return fail_with(d.error);
+    if (m->msg_iovlen == 0) return ::sendmsg(fd, m, flags);
+    msghdr shortened = *m;  // the first buffer cut to the limit, the rest dropped
+    iovec first{m->msg_iov[0].iov_base, capped(m->msg_iov[0].iov_len, d.limit)};
+    if (d.limit != fault::no_limit) {
+        shortened.msg_iov = &first;
+        shortened.msg_iovlen = 1;
+    }
+    return ::sendmsg(fd, &shortened, flags);
+}
+
+// The batches count as recvfrom / sendto calls: one decision per batch; a
+// failure fails the batch, a limit caps the first datagram's buffer.
+#if PORTSOCK_HAVE_RECVMMSG
+inline int recvmmsg(int fd, mmsghdr* v, unsigned n, int flags, timespec* timeout) noexcept {
+    const fault::decision d = fault::decide(fault::call::recvfrom, fd);
+    if (fault::fails(d)) return fail_with(d.error);
+    const std::size_t size = v[0].msg_hdr.msg_iov[0].iov_len;
+    v[0].msg_hdr.msg_iov[0].iov_len = capped(size, d.limit);
+    const int got = ::recvmmsg(fd, v, n, flags, timeout);
+    v[0].msg_hdr.msg_iov[0].iov_len = size;
+    return got;
+}
+#endif
+
+#if PORTSOCK_HAVE_SENDMMSG
+inline int sendmmsg(int fd, mmsghdr* v, unsigned n, int flags) noexcept {
+    const fault::decision d = fault::decide(fault::call::sendto, fd);
+    if (fault::fails(d)) return fail_with(d.error);
+    const std::size_t size = v[0].msg_hdr.msg_iov[0].iov_len;
+    v[0].msg_hdr.msg_iov[0].iov_len = capped(size, d.limit);
+    const int sent = ::sendmmsg(fd, v, n, flags);
+    v[0].msg_hdr.msg_iov[0].iov_len = size;
+    return sent;
+}
+#endif
 
 // A limit caps the wait (in milliseconds); with an error as well, the error
 // is what a wait cut short by the limit returns (a signal arriving then).

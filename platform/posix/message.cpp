@@ -5,6 +5,7 @@
 #include "address.hpp"
 #include "cmsg.hpp"
 #include "error.hpp"
+#include "fault_hooks.hpp"
 #include "flags.hpp"
 #include "sys.hpp"
 
@@ -85,7 +86,7 @@ std::size_t sendmsg(handle h, bool, const const_buffer* buffers, std::size_t cou
     m.msg_control = control_size != 0 ? const_cast<void*>(control) : nullptr;
     m.msg_controllen = static_cast<decltype(m.msg_controllen)>(control_size);
     const int native = native_flags(flags) | os::send_flags;
-    const ssize_t n = retry([&] { return ::sendmsg(h, &m, native); });
+    const ssize_t n = retry([&] { return PORTSOCK_SYS(sendmsg)(h, &m, native); });
     if (n < 0) {
         ec = last_error();
         return 0;
@@ -109,7 +110,7 @@ std::size_t recvmsg(handle h, bool, const mutable_buffer* buffers, std::size_t c
     m.msg_control = control_size != 0 ? control : nullptr;
     m.msg_controllen = static_cast<decltype(m.msg_controllen)>(control_size);
     const int native = native_flags(flags) | recv_cloexec;
-    const ssize_t n = retry([&] { return ::recvmsg(h, &m, native); });
+    const ssize_t n = retry([&] { return PORTSOCK_SYS(recvmsg)(h, &m, native); });
     if (n < 0) {
         control_size = 0;
         ec = last_error();

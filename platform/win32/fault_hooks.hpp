@@ -1,4 +1,4 @@
-// The Winsock calls socket.cpp makes through the fault-injection seam
+// The Winsock calls the backend makes through the fault-injection seam
 // (core/src/fault.hpp). Read it beside platform/posix/fault_hooks.hpp: the
 // same hooks for the same calls. PORTSOCK_SYS(name) (core/src/sys_support.hpp) is the call itself
 // (`::name`) unless the build has PORTSOCK_FAULT_INJECTION, where it is the
@@ -13,6 +13,7 @@
 #include "fault.hpp"
 
 #include <winsock2.h>
+#include <mswsock.h>
 #include <ws2tcpip.h>
 
 #include <climits>
@@ -95,6 +96,58 @@ inline int recvfrom(SOCKET s, char* buffer, int size, int flags, sockaddr* from,
     const fault::decision d = fault::decide(fault::call::recvfrom, handle_of(s));
     return fault::fails(d) ? fail_with(d.error)
                            : ::recvfrom(s, buffer, capped(size, d.limit), flags, from, from_size);
+}
+
+// The message calls count as recvfrom / sendto calls, as on POSIX (stream
+// or datagram alike): a failure fails the call, a limit caps the first buffer.
+inline int WSASend(SOCKET s, WSABUF* bufs, DWORD count, DWORD* sent, DWORD flags, WSAOVERLAPPED* o,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE done) noexcept {
+    const fault::decision d = fault::decide(fault::call::sendto, handle_of(s));
+    if (fault::fails(d)) return fail_with(d.error);
+    WSABUF first = count > 0 ? bufs[0] : WSABUF{};
+    if (d.limit != fault::no_limit && count > 0) {
+        first.len = static_cast<ULONG>(capped(static_cast<int>(first.len), d.limit));
+        return ::WSASend(s, &first, 1, sent, flags, o, done);
+    }
+    return ::WSASend(s, bufs, count, sent, flags, o, done);
+}
+
+inline int WSASendMsg(SOCKET s, WSAMSG* m, DWORD flags, DWORD* sent, WSAOVERLAPPED* o,
+                      LPWSAOVERLAPPED_COMPLETION_ROUTINE done) noexcept {
+    const fault::decision d = fault::decide(fault::call::sendto, handle_of(s));
+    if (fault::fails(d)) return fail_with(d.error);
+    if (d.limit == fault::no_limit || m->dwBufferCount == 0) return ::WSASendMsg(s, m, flags, sent, o, done);
+    WSAMSG shortened = *m;
+    WSABUF first = m->lpBuffers[0];
+    first.len = static_cast<ULONG>(capped(static_cast<int>(first.len), d.limit));
+    shortened.lpBuffers = &first;
+    shortened.dwBufferCount = 1;
+    return ::WSASendMsg(s, &shortened, flags, sent, o, done);
+}
+
+inline int WSARecv(SOCKET s, WSABUF* bufs, DWORD count, DWORD* received, DWORD* flags, WSAOVERLAPPED* o,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE done) noexcept {
+    const fault::decision d = fault::decide(fault::call::recvfrom, handle_of(s));
+    if (fault::fails(d)) return fail_with(d.error);
+    if (count == 0) return ::WSARecv(s, bufs, count, received, flags, o, done);
+    const ULONG size = bufs[0].len;
+    bufs[0].len = static_cast<ULONG>(capped(static_cast<int>(size), d.limit));
+    const int rc = ::WSARecv(s, bufs, count, received, flags, o, done);
+    bufs[0].len = size;
+    return rc;
+}
+
+// WSARecvMsg is the provider's function pointer, so message.cpp calls this
+// hook by name when the seam is built.
+inline int WSARecvMsg(LPFN_WSARECVMSG f, SOCKET s, WSAMSG* m, DWORD* received) noexcept {
+    const fault::decision d = fault::decide(fault::call::recvfrom, handle_of(s));
+    if (fault::fails(d)) return fail_with(d.error);
+    if (m->dwBufferCount == 0) return f(s, m, received, nullptr, nullptr);
+    const ULONG size = m->lpBuffers[0].len;
+    m->lpBuffers[0].len = static_cast<ULONG>(capped(static_cast<int>(size), d.limit));
+    const int rc = f(s, m, received, nullptr, nullptr);
+    m->lpBuffers[0].len = size;
+    return rc;
 }
 
 // The readiness wait (select here, poll on POSIX): a limit caps the wait in

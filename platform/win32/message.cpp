@@ -8,6 +8,7 @@
 #include "address.hpp"
 #include "cmsg.hpp"
 #include "error.hpp"
+#include "fault_hooks.hpp"
 #include "flags.hpp"
 #include "sys.hpp"
 
@@ -56,6 +57,15 @@ LPFN_WSARECVMSG wsa_recvmsg(SOCKET s) noexcept {
     return f;
 }
 
+// The provider's WSARecvMsg, through the fault seam (as recvfrom) when built.
+int receive_message(LPFN_WSARECVMSG f, SOCKET s, WSAMSG& m, DWORD& received) noexcept {
+#if PORTSOCK_FAULT_INJECTION
+    return hook::WSARecvMsg(f, s, &m, &received);
+#else
+    return f(s, &m, &received, nullptr, nullptr);
+#endif
+}
+
 }  // namespace
 
 std::size_t sendmsg(handle h, bool stream, const const_buffer* buffers, std::size_t count, const void* control,
@@ -78,7 +88,7 @@ std::size_t sendmsg(handle h, bool stream, const const_buffer* buffers, std::siz
             ec = error::not_supported;
             return 0;
         }
-        rc = ::WSASend(native(h), bufs, static_cast<DWORD>(count), &sent, native_fl, nullptr, nullptr);
+        rc = PORTSOCK_SYS(WSASend)(native(h), bufs, static_cast<DWORD>(count), &sent, native_fl, nullptr, nullptr);
     } else {
         WSAMSG m{};
         m.name = to != nullptr ? a.get() : nullptr;
@@ -87,7 +97,7 @@ std::size_t sendmsg(handle h, bool stream, const const_buffer* buffers, std::siz
         m.dwBufferCount = static_cast<DWORD>(count);
         m.Control.buf = control_size != 0 ? static_cast<char*>(const_cast<void*>(control)) : nullptr;
         m.Control.len = clamp_len(control_size);
-        rc = ::WSASendMsg(native(h), &m, native_fl, &sent, nullptr, nullptr);
+        rc = PORTSOCK_SYS(WSASendMsg)(native(h), &m, native_fl, &sent, nullptr, nullptr);
     }
     if (rc != 0) {
         ec = last_error();
@@ -112,7 +122,7 @@ std::size_t recvmsg(handle h, bool stream, const mutable_buffer* buffers, std::s
     if (stream) {
         control_size = 0;
         DWORD fl = static_cast<DWORD>(native_flags(flags));
-        if (::WSARecv(native(h), bufs, static_cast<DWORD>(count), &received, &fl, nullptr, nullptr) != 0) {
+        if (PORTSOCK_SYS(WSARecv)(native(h), bufs, static_cast<DWORD>(count), &received, &fl, nullptr, nullptr) != 0) {
             ec = last_error();
             return 0;
         }
@@ -135,7 +145,7 @@ std::size_t recvmsg(handle h, bool stream, const mutable_buffer* buffers, std::s
     m.Control.buf = control_size != 0 ? static_cast<char*>(control) : nullptr;
     m.Control.len = clamp_len(control_size);
     m.dwFlags = static_cast<DWORD>(native_flags(flags));
-    if (f(native(h), &m, &received, nullptr, nullptr) != 0) {
+    if (receive_message(f, native(h), m, received) != 0) {
         // WSAEMSGSIZE: the datagram filled the buffers; reported as the
         // POSIX backend reports MSG_TRUNC, in the flags.
         if (::WSAGetLastError() != WSAEMSGSIZE) {
