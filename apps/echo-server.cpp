@@ -145,11 +145,13 @@ public:
     }
 
     // Datagrams in batches that adapt to the traffic: a full batch doubles
-    // the next (up to 32), a short one shrinks it to what came. Lone
-    // datagrams thus cost a one-slot call (one recvmsg, no batch headers); at
-    // one slot a second is tried again only after `probe_gap_` full one-slot
-    // calls, a gap that doubles (up to 64) each time the try finds a lone
-    // datagram and closes again once a batch of two or more fills.
+    // the next (up to 32) and is followed at once by another; a short one
+    // shrinks the next to what came and hands back to the poller, as does a
+    // lone datagram (level-triggered: the poller says at once if more wait),
+    // so a lone datagram costs a wait, one recvmsg and one sendto, and no
+    // receive that finds nothing. At one slot a second is tried only after
+    // `probe_gap_` lone datagrams, a gap that doubles (up to 64) each time the
+    // try finds one alone and closes once a batch of two or more fills.
     void echo_datagrams(portsock::socket& udp) {
         if (!datagrams_) {
             datagrams_.reset(new char[max_batch * max_datagram]);
@@ -181,13 +183,15 @@ public:
                 want_ = n;
                 return;
             }
-            if (want_ > 1) {
-                probe_gap_ = 1;
-                want_ = want_ * 2 < max_batch ? want_ * 2 : max_batch;
-            } else if (++lone_ >= probe_gap_) {
-                lone_ = 0;
-                want_ = 2;
+            if (want_ == 1) {  // one of one: the poller says whether more wait
+                if (++lone_ >= probe_gap_) {
+                    lone_ = 0;
+                    want_ = 2;
+                }
+                return;
             }
+            probe_gap_ = 1;  // a full batch: the next is larger, and taken at once
+            want_ = want_ * 2 < max_batch ? want_ * 2 : max_batch;
         }
     }
 
