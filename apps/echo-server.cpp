@@ -38,7 +38,7 @@ constexpr const char* usage_text =
 constexpr std::size_t buffer_size = 64 * 1024;   // the loop's shared receive buffer
 constexpr std::size_t max_batch = 32;            // datagrams per recv_many
 constexpr std::size_t max_datagram = 65536;
-constexpr std::size_t max_probe_gap = 64;        // one-slot calls between tries of two, at most
+constexpr std::size_t probe_every = 64;          // lone datagrams between tries of two slots
 constexpr std::size_t wanted_handles = 65536;
 constexpr std::uint64_t listener_tag = 0;
 constexpr std::uint64_t udp_tag = 1;
@@ -147,11 +147,10 @@ public:
     // Datagrams in batches that adapt to the traffic: a full batch doubles
     // the next (up to 32) and is followed at once by another; a short one
     // shrinks the next to what came and hands back to the poller, as does a
-    // lone datagram (level-triggered: the poller says at once if more wait),
-    // so a lone datagram costs a wait, one recvmsg and one sendto, and no
-    // receive that finds nothing. At one slot a second is tried only after
-    // `probe_gap_` lone datagrams, a gap that doubles (up to 64) each time the
-    // try finds one alone and closes once a batch of two or more fills.
+    // lone datagram (level-triggered: the poller says at once if more wait).
+    // So a lone datagram costs a wait, one recvmsg and one sendto, and no
+    // receive that finds nothing; every 64th lone datagram is asked for with
+    // two slots, which lets a burst grow its batches again.
     void echo_datagrams(portsock::socket& udp) {
         if (!datagrams_) {
             datagrams_.reset(new char[max_batch * max_datagram]);
@@ -179,19 +178,17 @@ public:
             }
             for (std::size_t k = 0; k < n; ++k) slots_[k].size = max_datagram;
             if (n < want_) {  // short: the socket is drained (the poller says when it is not)
-                if (want_ == 2 && probe_gap_ < max_probe_gap) probe_gap_ *= 2;
                 want_ = n;
                 return;
             }
             if (want_ == 1) {  // one of one: the poller says whether more wait
-                if (++lone_ >= probe_gap_) {
+                if (++lone_ == probe_every) {
                     lone_ = 0;
                     want_ = 2;
                 }
                 return;
             }
-            probe_gap_ = 1;  // a full batch: the next is larger, and taken at once
-            want_ = want_ * 2 < max_batch ? want_ * 2 : max_batch;
+            want_ = want_ * 2 < max_batch ? want_ * 2 : max_batch;  // full: a larger batch, at once
         }
     }
 
@@ -267,9 +264,8 @@ private:
     std::unique_ptr<char[]> shared_{new char[buffer_size]};  // every connection's reads
     std::unique_ptr<char[]> datagrams_;                       // the UDP slots' room
     portsock::datagram slots_[max_batch];
-    std::size_t want_ = 1;       // slots for the next recv_many
-    std::size_t lone_ = 0;       // full one-slot calls since the last try of two
-    std::size_t probe_gap_ = 1;  // one-slot calls between tries of two
+    std::size_t want_ = 1;  // slots for the next recv_many
+    std::size_t lone_ = 0;  // lone datagrams since the last try of two slots
     bool local_ = false;
 };
 

@@ -7,7 +7,7 @@
 //
 //   sockbench thankyou|pingpong|concurrent|bulk|udp [--host H] [--port P]
 //             [--raw] [--json] [--seconds S] [--count M] [--clients K]
-//             [--size B] [--connections N]
+//             [--size B] [--connections N] [--pause-us U]
 //   sockbench udp-batch [--host H] [--port P] [--batch N] [--size B] ...
 //   sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M]
 //             [--registered N] [--ready K]
@@ -22,7 +22,10 @@
 //   bulk        one connection streaming 64 KiB writes through an echo server
 //               while the echo is read back: GB/s (10^9 bytes per second)
 //   udp         B-byte datagram round trips, one in flight: per second,
-//               p50/p99, and losses (no answer within 200 ms)
+//               p50/p99, and losses (no answer within 200 ms); --pause-us U
+//               waits U microseconds after each, so that a server slowed by
+//               valgrind is waiting when the next arrives, as a real one is
+//               (ci/bench.sh's instruction counts)
 //   udp-batch   N B-byte datagrams in flight, sent with one send_many and
 //               read back with recv_many (portsock only; no --raw form):
 //               datagrams per second, the time of a batch's round trip,
@@ -57,7 +60,7 @@ namespace {
 constexpr const char* program = "sockbench";
 constexpr const char* usage_text =
     "sockbench thankyou|pingpong|concurrent|bulk|udp [--host H] [--port P] [--raw] [--json] "
-    "[--seconds S] [--count M] [--clients K] [--size B] [--connections N]\n"
+    "[--seconds S] [--count M] [--clients K] [--size B] [--connections N] [--pause-us U]\n"
     "       sockbench udp-batch [--host H] [--port P] [--json] [--seconds S] [--count M] [--size B] [--batch N]\n"
     "       sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M] [--registered N] "
     "[--ready K]\n"
@@ -83,6 +86,7 @@ struct options {
     int registered = 100;  // pollwait: sockets in the poller
     int ready = 10;        // pollwait: ... of which this many are readable
     int batch = 32;        // udp-batch: datagrams in flight, per send_many
+    int pause_us = 0;      // udp: pause after each round trip
 };
 
 // Latency samples in nanoseconds, in storage reserved before the run, so that
@@ -334,6 +338,7 @@ void udp(const options& o, const typename P::address& to, result& r) {
         }
         r.latency.add(clock_type::now() - t0);
         ++r.operations;
+        if (o.pause_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(o.pause_us));
     }
     r.seconds = since(start);
     r.bytes = r.operations * message.size();
@@ -688,6 +693,7 @@ int main(int argc, char** argv) {
         if (name == "--registered") return app::parse_int(value, 1, 100000, o.registered);
         if (name == "--ready") return app::parse_int(value, 1, 256, o.ready);
         if (name == "--batch") return app::parse_int(value, 1, 1024, o.batch);
+        if (name == "--pause-us") return app::parse_int(value, 0, 1000000, o.pause_us);
         return false;
     });
     if (parsed != app::ok) return parsed < 0 ? app::ok : parsed;

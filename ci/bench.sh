@@ -166,12 +166,16 @@ done
 # raw: user-space instructions (valgrind --tool=callgrind) and system calls
 # (strace -c). Each server answers a raw client for N1 and then N2 round
 # trips; the difference divided by N2 - N1 leaves out start-up and shutdown.
+# The UDP client pauses 1 ms after each round trip: a server slowed by
+# valgrind or strace is then waiting when the next datagram arrives, as a
+# real server is, instead of finding it already queued (which made the
+# counts depend on the timing of the run and spared the servers their wait).
 instructions=""
 n1=2000
 n2=12000
 count_server() {  # $1 callgrind|strace, $2 serve|serve-raw|echo-server, $3 echo|udp, $4 round trips: prints the total
-    local file="$out/$1.$2.$3.$4" client=pingpong
-    [ "$3" = udp ] && client=udp
+    local file="$out/$1.$2.$3.$4" client=(pingpong)
+    [ "$3" = udp ] && client=(udp --pause-us 1000)
     rm -f "$file"
     # The server: sockbench's, or the echo-server app (TCP or UDP only).
     local server=("$bench" "$2" "$3" --host 127.0.0.1 --port 0)
@@ -185,7 +189,7 @@ count_server() {  # $1 callgrind|strace, $2 serve|serve-raw|echo-server, $3 echo
     else
         start_server strace -f -c -o "$file" "${server[@]}"
     fi
-    "$bench" "$client" --raw --host 127.0.0.1 --port "$port" --count "$4" --size 32 >/dev/null
+    "$bench" "${client[@]}" --raw --host 127.0.0.1 --port "$port" --count "$4" --size 32 >/dev/null
     if [ "$1" = strace ]; then
         # The TERM goes to the server, not to strace (which would detach).
         pkill -TERM -P "$server_pid" || true
@@ -227,18 +231,26 @@ $(row "TCP echo (\`serve echo\`)" echo)
 $(row "UDP echo (\`serve udp\`)" udp)"
     # The echo-server app against the same raw servers (issue 16's targets:
     # at most 2.5 times per TCP echo, 3 times per UDP datagram).
-    app_row() {  # $1 label, $2 echo|udp
-        local ia ir
+    app_row() {  # $1 label, $2 echo|udp, $3 target
+        local ia ir sa="" sr=""
         ia=$(per_message callgrind echo-server "$2"); ir=$(per_message callgrind serve-raw "$2")
-        python3 -c "import sys; a, r = float(sys.argv[2]), float(sys.argv[3]); print(f'| {sys.argv[1]} | {a:.0f} | {r:.0f} | {a / r:.2f} | {sys.argv[4]} |')" \
-            "$1" "$ia" "$ir" "$4"
+        if command -v strace >/dev/null; then
+            sa=$(per_message strace echo-server "$2"); sr=$(per_message strace serve-raw "$2")
+        fi
+        python3 - "$1" "$ia" "$ir" "$3" "$sa" "$sr" <<'PY'
+import sys
+label, a, r, target, sa, sr = sys.argv[1:]
+a, r = float(a), float(r)
+calls = f"{float(sa):.2f} | {float(sr):.2f}" if sa else "(no strace) | "
+print(f"| {label} | {a:.0f} | {r:.0f} | {a / r:.2f} | {target} | {calls} |")
+PY
     }
     instructions="$instructions
 
-| \`echo-server\` app, per 32-byte message | instructions, echo-server | instructions, raw server | ratio | target |
-|---|---:|---:|---:|---|
-$(app_row "TCP echo (\`--tcp\`)" echo "" "at most 2.50")
-$(app_row "UDP echo (\`--udp\`)" udp "" "at most 3.00")"
+| \`echo-server\` app, per 32-byte message | instructions, echo-server | instructions, raw server | ratio | target | system calls, echo-server | system calls, raw |
+|---|---:|---:|---:|---|---:|---:|
+$(app_row "TCP echo (\`--tcp\`)" echo "at most 2.50")
+$(app_row "UDP echo (\`--udp\`)" udp "at most 3.00")"
 else
     echo "ci/bench.sh: valgrind is not installed: no instruction counts" >&2
 fi

@@ -23,6 +23,22 @@ PORTSOCK_OUT_OF_LINE std::size_t wait_for(sys::poller_state* p, poll_event* out,
     return sys::poller_wait(p, out, capacity, limit, ec);
 }
 
+// A closed poller, no room, or a timeout: out of line, so that a wait
+// without a limit is a few tests and a jump to the backend.
+PORTSOCK_OUT_OF_LINE std::size_t wait_checked(sys::poller_state* p, poll_event* out, std::size_t capacity,
+                                              std::optional<double> timeout, std::error_code& ec) noexcept {
+    if (p == nullptr) {
+        ec = error::not_open;
+        return 0;
+    }
+    if (capacity == 0) {
+        ec = error::empty_buffer;
+        return 0;
+    }
+    if (!timeout) return sys::poller_wait(p, out, capacity, sys::wait_limit{}, ec);
+    return wait_for(p, out, capacity, *timeout, ec);
+}
+
 }  // namespace
 
 poller::poller(poller&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
@@ -63,17 +79,11 @@ void poller::remove(const socket& s, std::error_code& ec) noexcept {
 
 std::size_t poller::wait(poll_event* out, std::size_t capacity, std::optional<double> timeout,
                          std::error_code& ec) noexcept {
-    if (!is_open()) {
-        ec = error::not_open;
-        return 0;
-    }
-    if (capacity == 0) {
-        ec = error::empty_buffer;
-        return 0;
-    }
     // No limit: the clock is never read, and this is a jump to the backend.
-    if (!timeout) return sys::poller_wait(state_, out, capacity, sys::wait_limit{}, ec);
-    return wait_for(state_, out, capacity, *timeout, ec);
+    if (state_ != nullptr && capacity != 0 && !timeout) {
+        return sys::poller_wait(state_, out, capacity, sys::wait_limit{}, ec);
+    }
+    return wait_checked(state_, out, capacity, timeout, ec);
 }
 
 void poller::wake() noexcept {
