@@ -426,6 +426,42 @@ TEST(Loop, ReadersNeedAnOpenLoopAndSocket) {
     EXPECT_EQ(ec, ps::error::not_open);
 }
 
+TEST(Loop, RunInsideACallbackIsRefused) {
+    ps::loop l;
+    open_loop(l);
+    std::error_code nested_once, nested_run;
+    l.call_soon([&] {
+        l.run_once(0.0, nested_once);
+        l.run(nested_run);
+        l.stop();
+    });
+    std::error_code ec;
+    l.run(ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(nested_once, std::errc::operation_in_progress);
+    EXPECT_EQ(nested_run, std::errc::operation_in_progress);
+    EXPECT_FALSE(l.is_running());
+}
+
+TEST(Loop, CloseInsideACallbackEndsRun) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    std::error_code ec;
+    int later = 0;
+    l.add_writer(a, [&] { l.close(); }, ec);
+    ASSERT_OK(ec);
+    l.call_at(100.0, [&] { ++later; });
+    l.call_soon([&] { ++later; });
+    l.run(ec);  // the writer closes the loop: run returns, the rest forgotten
+    EXPECT_OK(ec);
+    EXPECT_FALSE(l.is_open());
+    EXPECT_EQ(later, 0);
+    EXPECT_EQ(l.timers(), 0u);
+}
+
 // Stop -----------------------------------------------------------------------------
 
 TEST(Loop, StopEndsRunAfterTheIteration) {

@@ -165,6 +165,7 @@ struct loop_state {
     std::array<poll_event, 256> events{};
     bool stopping = false;
     bool running = false;
+    bool iterating = false;  // inside run_once: a nested run_once is refused
     bool owns_signals = false;
     signal_handler previous[stop_signal_count] = {};
 
@@ -516,6 +517,15 @@ void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
         ec = error::bad_timeout;
         return;
     }
+    if (st.iterating) {  // from a callback: the events of this iteration are still being read
+        ec = std::make_error_code(std::errc::operation_in_progress);
+        return;
+    }
+    struct iteration {
+        detail::loop_state& st;
+        ~iteration() { st.iterating = false; }
+    } in_iteration{st};
+    st.iterating = true;
     st.drain_incoming();
     std::optional<double> limit = timeout;
     if (st.count > 0 || st.stopping || (st.owns_signals && detail::signal_seen.load() != 0)) {
@@ -561,6 +571,10 @@ void loop::run(std::error_code& ec) {
     ec.clear();
     if (!st.poll.is_open()) {
         ec = error::not_open;
+        return;
+    }
+    if (st.running || st.iterating) {
+        ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
     struct guard {

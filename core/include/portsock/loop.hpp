@@ -263,10 +263,12 @@ public:
     void run(std::error_code& ec);
     /// One iteration: waits for I/O up to the nearest timer or `timeout`
     /// seconds (`nullopt`: no limit other than the timers; 0 when callbacks
-    /// are ready), then runs what is ready.
+    /// are ready), then runs what is ready. From inside a callback (`run` or
+    /// `run_once` nested in an iteration) it fails with
+    /// `std::errc::operation_in_progress`.
     void run_once(std::optional<double> timeout, std::error_code& ec);
     /// Makes `run` return after the current iteration (before it starts: after
-    /// the next one).
+    /// the next one). From another thread: `call_soon_threadsafe` a call of it.
     void stop() noexcept;
     /// True while `run` is running.
     bool is_running() const noexcept;
