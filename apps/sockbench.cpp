@@ -12,6 +12,7 @@
 //   sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M]
 //             [--registered N] [--ready K]
 //   sockbench serve|serve-raw thankyou|echo|udp|udp-batch [--host H] [--port P]
+//   sockbench timers [--count N] [--json]
 //
 // Workloads (clients):
 //   thankyou    connect, read the 40 bytes to end of stream, close; K clients
@@ -34,6 +35,13 @@
 //               K of them with a datagram pending, and wait(0) called again
 //               and again (each reports the same K, level-triggered): waits
 //               per second and the time of one wait, p50/p99; needs no server
+//   timers      portsock::loop's timer heap alone (portsock only; needs no
+//               server): N timers (default 100,000) at random deadlines in
+//               one second of a virtual clock (scheduled once into fresh
+//               pools and cancelled, then again: "cold" and steady), half of
+//               them cancelled, then the clock stepped 1 ms at a time with
+//               run_once(0) until all fired: ns per schedule, per cancel, per
+//               fire, and of one run_once(0) with none and with N pending
 // Servers: `thankyou` sends the tutorial's 40 bytes and closes; `echo` echoes
 // TCP from one thread and one poller (16 KiB per connection, back-pressure);
 // `udp` echoes datagrams, one system call each; `udp-batch` echoes them with
@@ -64,7 +72,8 @@ constexpr const char* usage_text =
     "       sockbench udp-batch [--host H] [--port P] [--json] [--seconds S] [--count M] [--size B] [--batch N]\n"
     "       sockbench pollwait [--host H] [--raw] [--json] [--seconds S] [--count M] [--registered N] "
     "[--ready K]\n"
-    "       sockbench serve|serve-raw thankyou|echo|udp|udp-batch [--host H] [--port P]";
+    "       sockbench serve|serve-raw thankyou|echo|udp|udp-batch [--host H] [--port P]\n"
+    "       sockbench timers [--count N] [--json]";
 constexpr std::string_view thank_you = "Thank you for connecting with the socket";
 constexpr std::size_t echo_buffer = 16 * 1024;
 constexpr std::size_t bulk_chunk = 64 * 1024;
@@ -655,6 +664,81 @@ int report(const options& o, result& r) {
     return app::ok;
 }
 
+// The loop's timers (see the top of this file). The clock is virtual, so the
+// figures are the loop's own work: the heap, the slots, the callbacks, and
+// (in run_once) one poller wait(0).
+double virtual_now(void* clock) { return *static_cast<double*>(clock); }
+
+double ns_each(clock_type::time_point start, std::size_t count) {
+    return count == 0 ? 0 : since(start) * 1e9 / static_cast<double>(count);
+}
+
+int timers(const options& o) {
+    const auto n = static_cast<std::size_t>(o.count > 0 ? o.count : 100000);
+    double now = 0;
+    portsock::loop loop(portsock::loop_clock{&virtual_now, &now});
+    std::error_code ec;
+    loop.open(ec);
+    if (ec) return app::fail(program, portsock::describe("loop open", ec));
+    std::vector<double> deadlines(n);
+    std::uint64_t x = 0x9E3779B97F4A7C15u;  // xorshift: the same deadlines every run
+    for (double& d : deadlines) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        d = 1e-9 + static_cast<double>(x >> 11) / 9007199254740992.0;  // (0, 1] s
+    }
+    std::vector<portsock::timer> handles(n);
+    std::size_t fired = 0;
+    constexpr std::size_t idle_rounds = 1000;
+
+    auto start = clock_type::now();
+    for (std::size_t i = 0; i < idle_rounds && !ec; ++i) loop.run_once(0.0, ec);
+    const double idle_ns = ns_each(start, idle_rounds);
+
+    // First into fresh pools (their growth and first touch of the memory
+    // included), all cancelled; then the measured round reuses the slots.
+    start = clock_type::now();
+    for (std::size_t i = 0; i < n; ++i) handles[i] = loop.call_at(deadlines[i], [&fired] { ++fired; });
+    const double cold_ns = ns_each(start, n);
+    for (std::size_t i = n; i-- > 0;) handles[i].cancel();
+
+    start = clock_type::now();
+    for (std::size_t i = 0; i < n; ++i) handles[i] = loop.call_at(deadlines[i], [&fired] { ++fired; });
+    const double schedule_ns = ns_each(start, n);
+
+    start = clock_type::now();
+    for (std::size_t i = 0; i < idle_rounds && !ec; ++i) loop.run_once(0.0, ec);
+    const double pending_ns = ns_each(start, idle_rounds);
+
+    std::size_t cancelled = 0;
+    start = clock_type::now();
+    for (std::size_t i = 0; i < n; i += 2) if (handles[i].cancel()) ++cancelled;
+    const double cancel_ns = ns_each(start, cancelled);
+
+    start = clock_type::now();
+    for (int ms = 1; ms <= 1000 && !ec; ++ms) {
+        now = ms / 1000.0;
+        loop.run_once(0.0, ec);
+    }
+    const double fire_ns = ns_each(start, fired);
+    if (ec) return app::fail(program, portsock::describe("loop run_once", ec));
+    if (fired != n - cancelled || loop.timers() != 0) {
+        return app::fail(program, std::to_string(fired) + " of " + std::to_string(n - cancelled) +
+                                      " timers fired, " + std::to_string(loop.timers()) + " still pending");
+    }
+    if (o.json) {
+        std::printf("{\"workload\": \"timers\", \"impl\": \"portsock\", \"timers\": %zu, \"cancelled\": %zu, "
+                    "\"fired\": %zu, \"cold_schedule_ns\": %.1f, \"schedule_ns\": %.1f, \"cancel_ns\": %.1f, \"fire_ns\": %.1f, "
+                    "\"run_once_idle_ns\": %.1f, \"run_once_pending_ns\": %.1f}\n",
+                    n, cancelled, fired, cold_ns, schedule_ns, cancel_ns, fire_ns, idle_ns, pending_ns);
+        return app::ok;
+    }
+    std::printf("%-8s %10s %10s %10s %10s %14s %14s\n", "timers", "cold ns", "sched ns", "cancel ns", "fire ns",
+                "run_once(0) ns", "..N pending ns");
+    std::printf("%-8zu %10.1f %10.1f %10.1f %10.1f %14.1f %14.1f\n", n, cold_ns, schedule_ns, cancel_ns, fire_ns,
+                idle_ns, pending_ns);
+    return app::ok;
+}
+
 bool is_one_of(std::string_view word, std::initializer_list<std::string_view> words) {
     return std::find(words.begin(), words.end(), word) != words.end();
 }
@@ -672,7 +756,8 @@ int main(int argc, char** argv) {
     if (first == "--help" || first == "-h") return std::printf("usage: %s\n", usage_text), app::ok;
     if (first == "--version") return app::print_version(program), app::ok;
     if (serving ? argc < 3 || !is_one_of(argv[2], {"thankyou", "echo", "udp", "udp-batch"})
-                : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp", "pollwait", "udp-batch"})) {
+                : !is_one_of(first, {"thankyou", "pingpong", "concurrent", "bulk", "udp", "pollwait", "udp-batch",
+                                     "timers"})) {
         std::fprintf(stderr, "%s: unknown workload '%s'\nusage: %s\n", program, serving && argc >= 3 ? argv[2] : argv[1], usage_text);
         return app::usage;
     }
@@ -703,6 +788,7 @@ int main(int argc, char** argv) {
         return app::usage;
     }
 
+    if (o.workload == "timers") return timers(o);
     if (serving) return first == "serve" ? serve<bench::portsock_net>(o.workload, o) : serve<bench::raw_net>(o.workload, o);
     result r = o.raw ? run<bench::raw_net>(o) : run<bench::portsock_net>(o);
     return report(o, r);

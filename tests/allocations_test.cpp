@@ -206,3 +206,51 @@ TEST(Allocations, NoneInTheMessageCalls) {
     EXPECT_OK(ec);
     EXPECT_EQ(allocations.load() - before, 0u);
 }
+
+TEST(Allocations, NoneInALoopIteration) {
+    // A steady-state loop iteration with a reader firing, a timer rescheduled
+    // (and another scheduled and cancelled) and a call_soon: the slots, the
+    // heap and the queue are reused, the captures are inline.
+    std::error_code ec;
+    auto pair = ps::socketpair(ps::family::unspec, ps::type::stream, 0, ec);
+    ASSERT_OK(ec);
+    ps::socket& a = pair.first;
+    ps::socket& b = pair.second;
+    ps::loop l;
+    l.open(ec);
+    ASSERT_OK(ec);
+    int reads = 0, fires = 0, soons = 0;
+    l.add_reader(a, [&] {
+        char c;
+        std::error_code rec;
+        if (a.recv_into(&c, 1, rec) == 1) ++reads;
+    }, ec);
+    ASSERT_OK(ec);
+    struct tick {
+        ps::loop* l;
+        int* fires;
+        void operator()() const {
+            ++*fires;
+            l->call_later(0.0, tick{l, fires});
+        }
+    };
+    l.call_later(0.0, tick{&l, &fires});
+    const auto iteration = [&] {
+        const char byte = 'x';
+        b.send(&byte, 1, ec);
+        l.call_soon([&soons] { ++soons; });
+        l.call_later(10.0, [&fires] { fires += 1000; }).cancel();
+        for (const int before = reads; reads == before && !ec;) l.run_once(5.0, ec);
+    };
+    for (int i = 0; i < 8 && !ec; ++i) iteration();  // the pools reach their size
+    const std::size_t before = allocations.load();
+    counting = true;
+    for (int i = 0; i < 100 && !ec; ++i) iteration();
+    counting = false;
+    EXPECT_OK(ec);
+    EXPECT_EQ(reads, 108);
+    EXPECT_GE(fires, 108);
+    EXPECT_LT(fires, 1000);
+    EXPECT_GE(soons, 107);
+    EXPECT_EQ(allocations.load() - before, 0u);
+}

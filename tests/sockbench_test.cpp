@@ -189,3 +189,18 @@ TEST(SockbenchBatch, UdpBatchEchoesThroughTheBatchAndTheRawServer) {
         EXPECT_EQ(field(r.json, "batch"), 32) << r.json;
     }
 }
+
+TEST(SockbenchTimers, TheUncancelledHalfFiresAndEachCostIsReported) {
+    // The loop's timers alone (portsock only, no server): sockbench itself
+    // fails unless exactly the uncancelled timers fired.
+    std::error_code ec;
+    child_process p = child_process::start({bench_exe, "timers", "--count", "2001", "--json"}, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(p.wait(60s), 0) << p.err();
+    const std::string json = p.out();
+    EXPECT_EQ(field(json, "timers"), 2001) << json;
+    EXPECT_EQ(field(json, "cancelled"), 1001) << json;
+    EXPECT_EQ(field(json, "fired"), 1000) << json;
+    for (const char* key : {"cold_schedule_ns", "schedule_ns", "cancel_ns", "fire_ns", "run_once_pending_ns"})
+        EXPECT_GT(field(json, key), 0) << key << " in " << json;
+}

@@ -77,6 +77,21 @@ void poller::remove(const socket& s, std::error_code& ec) noexcept {
                                     : sys::poller_remove(state_, s.native_handle());
 }
 
+void poller::add(native_handle_type h, event interest, std::uint64_t tag, std::error_code& ec) noexcept {
+    ec = !is_open() || h == invalid_native_handle ? make_error_code(error::not_open)
+                                                  : sys::poller_add(state_, h, interest, tag);
+}
+
+void poller::modify(native_handle_type h, event interest, std::uint64_t tag, std::error_code& ec) noexcept {
+    ec = !is_open() || h == invalid_native_handle ? make_error_code(error::not_open)
+                                                  : sys::poller_modify(state_, h, interest, tag);
+}
+
+void poller::remove(native_handle_type h, std::error_code& ec) noexcept {
+    ec = !is_open() || h == invalid_native_handle ? make_error_code(error::not_open)
+                                                  : sys::poller_remove(state_, h);
+}
+
 std::size_t poller::wait(poll_event* out, std::size_t capacity, std::optional<double> timeout,
                          std::error_code& ec) noexcept {
     // No limit: the clock is never read, and this is a jump to the backend.

@@ -91,6 +91,11 @@ public:
     void modify(const socket& s, event interest, std::uint64_t tag, std::error_code& ec) noexcept;
     /// Stops watching `s`.
     void remove(const socket& s, std::error_code& ec) noexcept;
+    /// The same for a native handle: on POSIX any pollable descriptor (a
+    /// pipe, stdin, a socket); on Windows only a SOCKET.
+    void add(native_handle_type h, event interest, std::uint64_t tag, std::error_code& ec) noexcept;
+    void modify(native_handle_type h, event interest, std::uint64_t tag, std::error_code& ec) noexcept;
+    void remove(native_handle_type h, std::error_code& ec) noexcept;
 
     /// Waits until a socket is ready, `wake` is called, or `timeout` seconds
     /// pass (`std::nullopt`: no limit; 0: just look). Fills `out` with up to

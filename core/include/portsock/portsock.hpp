@@ -7,6 +7,7 @@
 
 #include <portsock/endpoint.hpp>
 #include <portsock/error.hpp>
+#include <portsock/loop.hpp>
 #include <portsock/names.hpp>
 #include <portsock/multicast.hpp>
 #include <portsock/native.hpp>

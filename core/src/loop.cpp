@@ -1,0 +1,680 @@
+// The event loop: timers in an indexed binary heap, reader/writer handlers in
+// a pool found by handle through an open-addressing table, the call_soon
+// queue in a ring, all over the poller. Every container grows only when more
+// is live than ever before, so a steady-state iteration allocates nothing.
+#include <portsock/loop.hpp>
+#include <portsock/poller.hpp>
+
+#include "checks.hpp"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace portsock {
+namespace detail {
+namespace {
+
+constexpr std::uint32_t no_slot = 0xffffffffu;
+
+struct timer_slot {
+    callback fn;
+    double when = 0;
+    std::uint64_t seq = 0;
+    std::uint32_t generation = 0;
+    std::uint32_t heap_index = no_slot;  // no_slot: not scheduled (free)
+};
+
+struct heap_entry {
+    double when;
+    std::uint64_t seq;
+    std::uint32_t slot;
+};
+
+inline bool before(const heap_entry& a, const heap_entry& b) noexcept {
+    return a.when < b.when || (a.when == b.when && a.seq < b.seq);
+}
+
+struct io_slot {
+    callback reader;
+    callback writer;
+    native_handle_type handle = invalid_native_handle;
+    std::uint32_t generation = 0;
+    std::uint32_t reader_epoch = 0;  // changes whenever the reader is set or removed
+    std::uint32_t writer_epoch = 0;
+    bool reading = false;
+    bool writing = false;
+    bool in_use = false;
+};
+
+// Handle -> io slot: linear probing with backward-shift deletion (no
+// tombstones), a power-of-two table kept at most half full.
+class handle_table {
+public:
+    std::uint32_t find(native_handle_type h) const noexcept {
+        if (entries_.empty()) return no_slot;
+        for (std::size_t i = home(h);; i = (i + 1) & mask()) {
+            if (entries_[i].slot == no_slot) return no_slot;
+            if (entries_[i].handle == h) return entries_[i].slot;
+        }
+    }
+    // Makes room for one more entry (the only call that allocates).
+    void reserve_one() {
+        if ((size_ + 1) * 2 <= entries_.size()) return;
+        std::vector<entry> old(entries_.empty() ? 16 : entries_.size() * 2);
+        old.swap(entries_);
+        for (entry& e : entries_) e = entry{};
+        size_ = 0;
+        for (const entry& e : old)
+            if (e.slot != no_slot) insert(e.handle, e.slot);
+    }
+    void insert(native_handle_type h, std::uint32_t slot) noexcept {  // after reserve_one
+        std::size_t i = home(h);
+        while (entries_[i].slot != no_slot) i = (i + 1) & mask();
+        entries_[i] = entry{h, slot};
+        ++size_;
+    }
+    void erase(native_handle_type h) noexcept {
+        if (entries_.empty()) return;
+        std::size_t i = home(h);
+        for (;; i = (i + 1) & mask()) {
+            if (entries_[i].slot == no_slot) return;
+            if (entries_[i].handle == h) break;
+        }
+        for (std::size_t j = i;;) {
+            j = (j + 1) & mask();
+            if (entries_[j].slot == no_slot) break;
+            const std::size_t k = home(entries_[j].handle);
+            // Entry j stays when its home lies cyclically in (i, j].
+            if (i <= j ? (i < k && k <= j) : (i < k || k <= j)) continue;
+            entries_[i] = entries_[j];
+            i = j;
+        }
+        entries_[i] = entry{};
+        --size_;
+    }
+    void clear() noexcept {
+        for (entry& e : entries_) e = entry{};
+        size_ = 0;
+    }
+
+private:
+    struct entry {
+        native_handle_type handle = invalid_native_handle;
+        std::uint32_t slot = no_slot;
+    };
+    std::size_t mask() const noexcept { return entries_.size() - 1; }
+    std::size_t home(native_handle_type h) const noexcept {
+        constexpr std::uint64_t golden = 0x9E3779B97F4A7C15u;
+        const auto x = static_cast<std::uint64_t>(h) * golden;
+        return static_cast<std::size_t>(x >> 32) & mask();
+    }
+    std::vector<entry> entries_;
+    std::size_t size_ = 0;
+};
+
+// The signals a loop can stop on, and the loop that owns them.
+constexpr int stop_signals[] = {
+    SIGINT, SIGTERM,
+#ifdef SIGBREAK  // Ctrl-Break, where the C library has it
+    SIGBREAK,
+#endif
+};
+constexpr std::size_t stop_signal_count = sizeof stop_signals / sizeof stop_signals[0];
+using signal_handler = void (*)(int);
+
+std::atomic<loop_state*> signal_owner{nullptr};
+std::atomic<int> signal_seen{0};
+
+void on_stop_signal(int sig);
+
+}  // namespace
+
+struct loop_state {
+    loop_clock clock;
+    poller poll;
+
+    // Timers: slots (with a free list) and the heap of scheduled ones.
+    std::vector<timer_slot> timers;
+    std::vector<std::uint32_t> timer_free;
+    std::vector<heap_entry> heap;
+    std::uint64_t next_seq = 0;
+
+    // Readers and writers.
+    std::vector<io_slot> ios;
+    std::vector<std::uint32_t> io_free;
+    handle_table handles;
+
+    // The call_soon queue: a ring of a power-of-two size.
+    std::vector<callback> ring;
+    std::size_t head = 0;
+    std::size_t count = 0;
+
+    // call_soon_threadsafe: queued under the lock, moved to the ring by the
+    // loop's thread; the two vectors swap, keeping their storage.
+    std::mutex mutex;
+    std::vector<callback> incoming;
+    std::vector<callback> draining;
+    std::atomic<bool> has_incoming{false};
+
+    std::array<poll_event, 256> events{};
+    bool stopping = false;
+    bool running = false;
+    bool owns_signals = false;
+    signal_handler previous[stop_signal_count] = {};
+
+    double now() const noexcept {
+        if (clock.now != nullptr) return clock.now(clock.context);
+        return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    }
+
+    // The ring ---------------------------------------------------------------
+    void push(callback&& f) {
+        if (count == ring.size()) {
+            std::vector<callback> bigger(ring.empty() ? 16 : ring.size() * 2);
+            for (std::size_t i = 0; i < count; ++i) bigger[i] = std::move(ring[(head + i) & (ring.size() - 1)]);
+            ring.swap(bigger);
+            head = 0;
+        }
+        ring[(head + count) & (ring.size() - 1)] = std::move(f);
+        ++count;
+    }
+    callback pop() noexcept {
+        callback f = std::move(ring[head]);
+        head = (head + 1) & (ring.size() - 1);
+        --count;
+        return f;
+    }
+    void drain_incoming() {
+        if (!has_incoming.load(std::memory_order_acquire)) return;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            draining.swap(incoming);
+            has_incoming.store(false, std::memory_order_relaxed);
+        }
+        for (callback& f : draining) push(std::move(f));
+        draining.clear();
+    }
+
+    // The heap ---------------------------------------------------------------
+    void place(std::size_t i, const heap_entry& e) noexcept {
+        heap[i] = e;
+        timers[e.slot].heap_index = static_cast<std::uint32_t>(i);
+    }
+    void sift_up(std::size_t i) noexcept {
+        const heap_entry e = heap[i];
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / 2;
+            if (!before(e, heap[parent])) break;
+            place(i, heap[parent]);
+            i = parent;
+        }
+        place(i, e);
+    }
+    void sift_down(std::size_t i) noexcept {
+        const heap_entry e = heap[i];
+        const std::size_t n = heap.size();
+        for (;;) {
+            std::size_t child = 2 * i + 1;
+            if (child >= n) break;
+            if (child + 1 < n && before(heap[child + 1], heap[child])) ++child;
+            if (!before(heap[child], e)) break;
+            place(i, heap[child]);
+            i = child;
+        }
+        place(i, e);
+    }
+    void erase_at(std::size_t i) noexcept {
+        const heap_entry last = heap.back();
+        heap.pop_back();
+        if (i == heap.size()) return;
+        place(i, last);
+        if (i > 0 && before(heap[i], heap[(i - 1) / 2])) sift_up(i);
+        else sift_down(i);
+    }
+    void free_timer(std::uint32_t slot) noexcept {
+        timer_slot& t = timers[slot];
+        t.heap_index = no_slot;
+        ++t.generation;
+        timer_free.push_back(slot);  // never allocates: reserved as the pool grew
+    }
+
+    // Readers and writers ------------------------------------------------------
+    static std::uint64_t tag(std::uint32_t slot, std::uint32_t generation) noexcept {
+        return (static_cast<std::uint64_t>(generation) << 32) | slot;
+    }
+    static event interest(const io_slot& s) noexcept {
+        return (s.reading ? event::readable : event::none) | (s.writing ? event::writable : event::none);
+    }
+    void free_io(std::uint32_t slot) noexcept {
+        io_slot& s = ios[slot];
+        handles.erase(s.handle);
+        s.in_use = false;
+        s.reading = s.writing = false;
+        s.handle = invalid_native_handle;
+        ++s.generation;
+        io_free.push_back(slot);  // reserved as the pool grew
+    }
+    // Runs the reader (or writer) of `slot`, moved out for the call so that
+    // the callback may remove or replace itself; put back afterwards (even
+    // when it throws) unless it was removed or replaced meanwhile.
+    void invoke_io(std::uint32_t slot, std::uint32_t generation, bool write) {
+        struct guard {
+            loop_state* st;
+            std::uint32_t slot, generation, epoch;
+            bool write;
+            callback f;
+            ~guard() {
+                if (slot >= st->ios.size()) return;
+                io_slot& s = st->ios[slot];
+                if (!s.in_use || s.generation != generation) return;
+                if ((write ? s.writer_epoch : s.reader_epoch) != epoch) return;
+                (write ? s.writer : s.reader) = std::move(f);
+            }
+        };
+        io_slot& s = ios[slot];
+        guard g{this, slot, generation, write ? s.writer_epoch : s.reader_epoch, write,
+                std::move(write ? s.writer : s.reader)};
+        if (g.f) g.f();
+    }
+    void dispatch(const poll_event& e) {
+        const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
+        const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
+        const bool failed = has(e.events, event::hangup) || has(e.events, event::error);
+        if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
+        if (ios[slot].reading && (failed || has(e.events, event::readable))) invoke_io(slot, generation, false);
+        if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
+        if (ios[slot].writing && (failed || has(e.events, event::writable))) invoke_io(slot, generation, true);
+    }
+
+    // Signals ------------------------------------------------------------------
+    void release_signals() noexcept {
+        if (!owns_signals) return;
+        for (std::size_t i = 0; i < stop_signal_count; ++i) std::signal(stop_signals[i], previous[i]);
+        owns_signals = false;
+        signal_owner.store(nullptr);
+    }
+};
+
+namespace {
+void on_stop_signal(int sig) {
+    std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
+    signal_seen.store(1);
+    if (loop_state* owner = signal_owner.load()) owner->poll.wake();
+}
+}  // namespace
+
+}  // namespace detail
+
+// timer ------------------------------------------------------------------------
+
+bool timer::cancel() noexcept { return loop_ != nullptr && loop_->cancel(*this); }
+
+bool timer::pending() const noexcept { return loop_ != nullptr && loop_->pending(*this); }
+
+// loop -------------------------------------------------------------------------
+
+loop::loop() : state_(new detail::loop_state) {}
+
+loop::loop(loop_clock clock) : state_(new detail::loop_state) { state_->clock = clock; }
+
+loop::~loop() {
+    close();
+    delete state_;
+}
+
+void loop::open(std::error_code& ec) noexcept {
+    if (state_->poll.is_open()) {
+        ec.clear();
+        return;
+    }
+    state_->poll.open(ec);
+}
+
+bool loop::is_open() const noexcept { return state_->poll.is_open(); }
+
+void loop::close() noexcept {
+    detail::loop_state& st = *state_;
+    st.release_signals();
+    for (std::uint32_t i = 0; i < st.timers.size(); ++i) {
+        if (st.timers[i].heap_index == detail::no_slot) continue;
+        st.timers[i].fn.reset();
+        st.free_timer(i);
+    }
+    st.heap.clear();
+    for (std::uint32_t i = 0; i < st.ios.size(); ++i) {
+        if (!st.ios[i].in_use) continue;
+        st.ios[i].reader.reset();
+        st.ios[i].writer.reset();
+        st.free_io(i);
+    }
+    st.handles.clear();
+    while (st.count > 0) st.pop();
+    {
+        std::lock_guard<std::mutex> lock(st.mutex);
+        st.incoming.clear();
+        st.has_incoming.store(false);
+    }
+    st.poll.close();
+    st.stopping = false;
+}
+
+double loop::time() const noexcept { return state_->now(); }
+
+void loop::set_clock(loop_clock clock) noexcept { state_->clock = clock; }
+
+void loop::queue(callback&& f) { state_->push(std::move(f)); }
+
+void loop::queue_threadsafe(callback&& f) {
+    detail::loop_state& st = *state_;
+    {
+        std::lock_guard<std::mutex> lock(st.mutex);
+        st.incoming.push_back(std::move(f));
+        st.has_incoming.store(true, std::memory_order_release);
+    }
+    st.poll.wake();
+}
+
+timer loop::schedule(double when, callback&& f) {
+    detail::loop_state& st = *state_;
+    if (std::isnan(when)) when = st.now();
+    std::uint32_t slot;
+    if (st.timer_free.empty()) {
+        st.timers.emplace_back();
+        st.timer_free.reserve(st.timers.capacity());
+        st.heap.reserve(st.timers.capacity());
+        slot = static_cast<std::uint32_t>(st.timers.size() - 1);
+    } else {
+        slot = st.timer_free.back();
+        st.timer_free.pop_back();
+    }
+    detail::timer_slot& t = st.timers[slot];
+    t.fn = std::move(f);
+    t.when = when;
+    t.seq = st.next_seq++;
+    st.heap.push_back(detail::heap_entry{when, t.seq, slot});
+    t.heap_index = static_cast<std::uint32_t>(st.heap.size() - 1);
+    st.sift_up(st.heap.size() - 1);
+    return timer(this, slot, t.generation);
+}
+
+bool loop::pending(timer t) const noexcept {
+    const detail::loop_state& st = *state_;
+    return t.loop_ == this && t.slot_ < st.timers.size() && st.timers[t.slot_].generation == t.generation_ &&
+           st.timers[t.slot_].heap_index != detail::no_slot;
+}
+
+bool loop::cancel(timer t) noexcept {
+    if (!pending(t)) return false;
+    detail::loop_state& st = *state_;
+    callback f = std::move(st.timers[t.slot_].fn);  // destroyed last, the loop consistent
+    st.erase_at(st.timers[t.slot_].heap_index);
+    st.free_timer(t.slot_);
+    return true;
+}
+
+std::size_t loop::timers() const noexcept { return state_->heap.size(); }
+
+void loop::watch(const socket& s, bool write, callback&& f, std::error_code& ec) {
+    if (!s.is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    watch(s.native_handle(), write, std::move(f), ec);
+}
+
+void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code& ec) {
+    detail::loop_state& st = *state_;
+    if (!st.poll.is_open() || h == invalid_native_handle) {
+        ec = error::not_open;
+        return;
+    }
+    ec.clear();
+    std::uint32_t slot = st.handles.find(h);
+    if (slot == detail::no_slot) {
+        st.handles.reserve_one();
+        if (st.io_free.empty()) {
+            st.ios.emplace_back();
+            st.io_free.reserve(st.ios.capacity());
+            slot = static_cast<std::uint32_t>(st.ios.size() - 1);
+        } else {
+            slot = st.io_free.back();
+            st.io_free.pop_back();
+        }
+        detail::io_slot& s = st.ios[slot];
+        st.poll.add(h, write ? event::writable : event::readable, st.tag(slot, s.generation), ec);
+        if (ec) {
+            st.io_free.push_back(slot);
+            return;
+        }
+        s.in_use = true;
+        s.handle = h;
+        st.handles.insert(h, slot);
+    } else {
+        detail::io_slot& s = st.ios[slot];
+        if (!(write ? s.writing : s.reading)) {
+            st.poll.modify(h, st.interest(s) | (write ? event::writable : event::readable),
+                           st.tag(slot, s.generation), ec);
+            if (ec) return;
+        }
+    }
+    detail::io_slot& s = st.ios[slot];
+    callback old = std::move(write ? s.writer : s.reader);  // destroyed after the update
+    (write ? s.writer : s.reader) = std::move(f);
+    (write ? s.writing : s.reading) = true;
+    ++(write ? s.writer_epoch : s.reader_epoch);
+}
+
+namespace {
+bool unwatch(detail::loop_state& st, native_handle_type h, bool write, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!st.poll.is_open() || h == invalid_native_handle) {
+        ec = error::not_open;
+        return false;
+    }
+    const std::uint32_t slot = st.handles.find(h);
+    if (slot == detail::no_slot) return false;
+    detail::io_slot& s = st.ios[slot];
+    if (!(write ? s.writing : s.reading)) return false;
+    callback old = std::move(write ? s.writer : s.reader);  // destroyed last
+    (write ? s.writing : s.reading) = false;
+    ++(write ? s.writer_epoch : s.reader_epoch);
+    // The handle is forgotten even when the poller refuses (a handle closed
+    // too early); the error is reported.
+    if (s.reading || s.writing) {
+        st.poll.modify(h, st.interest(s), st.tag(slot, s.generation), ec);
+    } else {
+        st.poll.remove(h, ec);
+        st.free_io(slot);
+    }
+    return true;
+}
+}  // namespace
+
+bool loop::remove_reader(native_handle_type h, std::error_code& ec) noexcept { return unwatch(*state_, h, false, ec); }
+bool loop::remove_writer(native_handle_type h, std::error_code& ec) noexcept { return unwatch(*state_, h, true, ec); }
+bool loop::remove_reader(const socket& s, std::error_code& ec) noexcept {
+    return unwatch(*state_, s.is_open() ? s.native_handle() : invalid_native_handle, false, ec);
+}
+bool loop::remove_writer(const socket& s, std::error_code& ec) noexcept {
+    return unwatch(*state_, s.is_open() ? s.native_handle() : invalid_native_handle, true, ec);
+}
+
+void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
+    detail::loop_state& st = *state_;
+    ec.clear();
+    if (!st.poll.is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    if (timeout && !detail::valid_timeout(*timeout)) {
+        ec = error::bad_timeout;
+        return;
+    }
+    st.drain_incoming();
+    std::optional<double> limit = timeout;
+    if (st.count > 0 || st.stopping || (st.owns_signals && detail::signal_seen.load() != 0)) {
+        limit = 0.0;
+    } else if (!st.heap.empty()) {
+        double until = st.heap.front().when - st.now();
+        if (!(until > 0)) until = 0;
+        if (until > detail::max_timeout_seconds) until = detail::max_timeout_seconds;
+        if (!limit || until < *limit) limit = until;
+    }
+    const std::size_t n = st.poll.wait(st.events.data(), st.events.size(), limit, ec);
+    if (ec) return;
+    if (st.owns_signals && detail::signal_seen.exchange(0) != 0) st.stopping = true;
+    st.drain_incoming();
+
+    // What callbacks of this iteration schedule runs in the next one.
+    const std::uint64_t seq_limit = st.next_seq;
+    std::size_t todo = st.count;
+
+    for (std::size_t k = 0; k < n; ++k) st.dispatch(st.events[k]);
+
+    const double now = st.now();
+    while (!st.heap.empty() && st.heap.front().when <= now && st.heap.front().seq < seq_limit) {
+        const std::uint32_t slot = st.heap.front().slot;
+        callback f = std::move(st.timers[slot].fn);
+        st.erase_at(0);
+        st.free_timer(slot);
+        f();
+    }
+
+    while (todo > 0 && st.count > 0) {
+        --todo;
+        callback f = st.pop();
+        f();
+    }
+    // A signal that came during the callbacks stops after this iteration.
+    if (st.owns_signals && detail::signal_seen.exchange(0) != 0) st.stopping = true;
+    if (!st.running) st.stopping = false;
+}
+
+void loop::run(std::error_code& ec) {
+    detail::loop_state& st = *state_;
+    ec.clear();
+    if (!st.poll.is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    struct guard {
+        detail::loop_state& st;
+        ~guard() {
+            st.running = false;
+            st.stopping = false;
+        }
+    } g{st};
+    st.running = true;
+    for (;;) {
+        run_once(std::nullopt, ec);
+        if (ec || st.stopping || !st.poll.is_open()) return;
+    }
+}
+
+void loop::stop() noexcept { state_->stopping = true; }
+
+bool loop::is_running() const noexcept { return state_->running; }
+
+void loop::stop_on_signals(std::error_code& ec) noexcept {
+    detail::loop_state& st = *state_;
+    ec.clear();
+    if (st.owns_signals) return;
+    if (!st.poll.is_open()) {
+        ec = error::not_open;
+        return;
+    }
+    detail::loop_state* expected = nullptr;
+    if (!detail::signal_owner.compare_exchange_strong(expected, &st)) {
+        ec = std::make_error_code(std::errc::device_or_resource_busy);
+        return;
+    }
+    detail::signal_seen.store(0);
+    for (std::size_t i = 0; i < detail::stop_signal_count; ++i) {
+        st.previous[i] = std::signal(detail::stop_signals[i], detail::on_stop_signal);
+        if (st.previous[i] == SIG_ERR) {
+            for (std::size_t j = 0; j < i; ++j) std::signal(detail::stop_signals[j], st.previous[j]);
+            detail::signal_owner.store(nullptr);
+            ec = std::make_error_code(std::errc::invalid_argument);
+            return;
+        }
+    }
+    st.owns_signals = true;
+}
+
+#if PORTSOCK_HAS_EXCEPTIONS
+namespace {
+std::string handle_text(native_handle_type h) { return "handle " + std::to_string(h); }
+}  // namespace
+
+void loop::open() {
+    std::error_code ec;
+    open(ec);
+    if (ec) throw_error(ec, "loop open");
+}
+
+void loop::watch_or_throw(const socket& s, bool write, callback&& f) {
+    std::error_code ec;
+    watch(s, write, std::move(f), ec);
+    if (ec) throw_error(ec, std::string(write ? "loop add_writer " : "loop add_reader ") + s.repr());
+}
+
+void loop::watch_or_throw(native_handle_type h, bool write, callback&& f) {
+    std::error_code ec;
+    watch(h, write, std::move(f), ec);
+    if (ec) throw_error(ec, std::string(write ? "loop add_writer " : "loop add_reader ") + handle_text(h));
+}
+
+bool loop::remove_reader(const socket& s) {
+    std::error_code ec;
+    const bool removed = remove_reader(s, ec);
+    if (ec) throw_error(ec, "loop remove_reader " + s.repr());
+    return removed;
+}
+
+bool loop::remove_writer(const socket& s) {
+    std::error_code ec;
+    const bool removed = remove_writer(s, ec);
+    if (ec) throw_error(ec, "loop remove_writer " + s.repr());
+    return removed;
+}
+
+bool loop::remove_reader(native_handle_type h) {
+    std::error_code ec;
+    const bool removed = remove_reader(h, ec);
+    if (ec) throw_error(ec, "loop remove_reader " + handle_text(h));
+    return removed;
+}
+
+bool loop::remove_writer(native_handle_type h) {
+    std::error_code ec;
+    const bool removed = remove_writer(h, ec);
+    if (ec) throw_error(ec, "loop remove_writer " + handle_text(h));
+    return removed;
+}
+
+void loop::run() {
+    std::error_code ec;
+    run(ec);
+    if (ec) throw_error(ec, "loop run");
+}
+
+void loop::run_once(std::optional<double> timeout) {
+    std::error_code ec;
+    run_once(timeout, ec);
+    if (ec) throw_error(ec, "loop run_once");
+}
+
+void loop::stop_on_signals() {
+    std::error_code ec;
+    stop_on_signals(ec);
+    if (ec) throw_error(ec, "loop stop_on_signals");
+}
+#endif
+
+}  // namespace portsock

@@ -1,0 +1,549 @@
+// portsock::loop: timers (order, cancel, reschedule) on an injected clock,
+// call_soon and call_soon_threadsafe, readers and writers over a socketpair,
+// stop (by call, by signal), and a callback that throws.
+#include "net.hpp"
+
+#include <portsock/loop.hpp>
+
+#include <csignal>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ps = portsock;
+
+namespace {
+
+// A clock the test moves by hand.
+struct fake_clock {
+    double now = 100.0;
+    static double read(void* self) { return static_cast<fake_clock*>(self)->now; }
+    ps::loop_clock clock() { return ps::loop_clock{&fake_clock::read, this}; }
+};
+
+void open_loop(ps::loop& l) {
+    std::error_code ec;
+    l.open(ec);
+    ASSERT_OK(ec);
+}
+
+void run_once(ps::loop& l, std::optional<double> timeout = 0.0) {
+    std::error_code ec;
+    l.run_once(timeout, ec);
+    ASSERT_OK(ec);
+}
+
+std::pair<ps::socket, ps::socket> stream_pair() {
+    std::error_code ec;
+    auto pair = ps::socketpair(ps::family::unspec, ps::type::stream, 0, ec);
+    EXPECT_OK(ec);
+    return pair;
+}
+
+void send_byte(ps::socket& s, char c = 'x') {
+    std::error_code ec;
+    EXPECT_EQ(s.send(&c, 1, ec), 1u);
+    EXPECT_OK(ec);
+}
+
+}  // namespace
+
+// Timers -------------------------------------------------------------------------
+
+TEST(Loop, TimersFireInDeadlineOrderOnceDue) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    std::string order;
+    l.call_later(3.0, [&] { order += '3'; });
+    l.call_later(1.0, [&] { order += '1'; });
+    l.call_at(102.0, [&] { order += '2'; });
+    EXPECT_EQ(l.timers(), 3u);
+    run_once(l);
+    EXPECT_EQ(order, "");
+    c.now = 101.0;
+    run_once(l);
+    EXPECT_EQ(order, "1");
+    c.now = 110.0;
+    run_once(l);
+    EXPECT_EQ(order, "123");
+    EXPECT_EQ(l.timers(), 0u);
+}
+
+TEST(Loop, EqualDeadlinesFireInScheduleOrder) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    std::string order;
+    for (char k = 'a'; k <= 'j'; ++k) l.call_at(105.0, [&order, k] { order += k; });
+    l.call_at(104.0, [&] { order += '0'; });
+    c.now = 105.0;
+    run_once(l);
+    EXPECT_EQ(order, "0abcdefghij");
+}
+
+TEST(Loop, ManyTimersFireSorted) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    std::vector<double> fired;
+    std::vector<ps::timer> handles;
+    unsigned x = 12345;
+    for (int i = 0; i < 2000; ++i) {
+        x = x * 1103515245u + 12345u;
+        const double delay = (x >> 8) % 1000 / 10.0;
+        handles.push_back(l.call_later(delay, [&fired, &c] { fired.push_back(c.now); }));
+    }
+    for (std::size_t i = 0; i < handles.size(); i += 2) EXPECT_TRUE(handles[i].cancel());
+    EXPECT_EQ(l.timers(), 1000u);
+    for (int step = 0; step <= 1000; ++step) {
+        c.now = 100.0 + step / 10.0;
+        run_once(l);
+    }
+    EXPECT_EQ(fired.size(), 1000u);
+    EXPECT_TRUE(std::is_sorted(fired.begin(), fired.end()));
+}
+
+TEST(Loop, CancelIsANoOpOnceFiredOrCancelled) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    int runs = 0;
+    ps::timer a = l.call_later(1.0, [&] { ++runs; });
+    ps::timer b = l.call_later(1.0, [&] { runs += 10; });
+    EXPECT_TRUE(a.pending());
+    EXPECT_TRUE(l.cancel(a));
+    EXPECT_FALSE(a.pending());
+    EXPECT_FALSE(a.cancel());
+    c.now = 101.0;
+    run_once(l);
+    EXPECT_EQ(runs, 10);
+    EXPECT_FALSE(b.pending());
+    EXPECT_FALSE(b.cancel());
+    EXPECT_FALSE(ps::timer{}.cancel());
+    // A handle to a freed slot does not cancel the slot's next timer.
+    ps::timer d = l.call_later(1.0, [&] { runs += 100; });
+    EXPECT_FALSE(a.cancel());
+    EXPECT_FALSE(b.cancel());
+    EXPECT_TRUE(d.pending());
+    c.now = 102.0;
+    run_once(l);
+    EXPECT_EQ(runs, 110);
+}
+
+TEST(Loop, CancelInsideACallbackOwnAndAnother) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    std::string order;
+    ps::timer self, other;
+    self = l.call_at(101.0, [&] {
+        order += 's';
+        EXPECT_FALSE(self.cancel());  // firing: no longer pending
+        EXPECT_TRUE(other.cancel());  // due in the same iteration: never runs
+    });
+    other = l.call_at(101.0, [&] { order += 'o'; });
+    l.call_at(101.0, [&] { order += 'z'; });
+    c.now = 101.0;
+    run_once(l);
+    EXPECT_EQ(order, "sz");
+    EXPECT_EQ(l.timers(), 0u);
+}
+
+TEST(Loop, ATimerRescheduledForNowRunsInTheNextIteration) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    int runs = 0;
+    struct again {
+        ps::loop* l;
+        int* runs;
+        void operator()() const {
+            ++*runs;
+            l->call_later(0.0, again{l, runs});
+        }
+    };
+    l.call_later(0.0, again{&l, &runs});
+    run_once(l);
+    EXPECT_EQ(runs, 1);
+    run_once(l);
+    EXPECT_EQ(runs, 2);
+    // Rescheduled for later: waits for its deadline.
+    int later = 0;
+    ps::timer t;
+    t = l.call_later(5.0, [&] {
+        ++later;
+        t = l.call_later(5.0, [&] { ++later; });
+    });
+    c.now = 105.0;
+    run_once(l);
+    EXPECT_EQ(later, 1);
+    c.now = 109.0;
+    run_once(l);
+    EXPECT_EQ(later, 1);
+    c.now = 110.0;
+    run_once(l);
+    EXPECT_EQ(later, 2);
+}
+
+TEST(Loop, RunOnceSleepsUntilTheNearestTimer) {
+    ps::loop l;
+    open_loop(l);
+    bool fired = false;
+    const double start = l.time();
+    l.call_later(0.05, [&] { fired = true; });
+    while (!fired) run_once(l, std::nullopt);
+    EXPECT_GE(l.time() - start, 0.05);
+}
+
+TEST(Loop, TimeIsMonotonicSeconds) {
+    ps::loop l;
+    const double a = l.time();
+    const double b = l.time();
+    EXPECT_LE(a, b);
+    fake_clock c;
+    l.set_clock(c.clock());
+    EXPECT_EQ(l.time(), 100.0);
+}
+
+// call_soon ----------------------------------------------------------------------
+
+TEST(Loop, CallSoonRunsInOrderAndLaterQueuedInTheNextIteration) {
+    ps::loop l;
+    open_loop(l);
+    std::string order;
+    l.call_soon([&] {
+        order += 'a';
+        l.call_soon([&] { order += 'c'; });
+    });
+    l.call_soon([&] { order += 'b'; });
+    run_once(l);
+    EXPECT_EQ(order, "ab");
+    run_once(l);
+    EXPECT_EQ(order, "abc");
+}
+
+TEST(Loop, CallbacksLargerThanTheInlineBufferAndMoveOnly) {
+    ps::loop l;
+    open_loop(l);
+    std::array<char, 200> big{};
+    big[199] = 'z';
+    auto owned = std::make_unique<int>(7);
+    int seen = 0;
+    char last = 0;
+    l.call_soon([big, &last] { last = big[199]; });
+    l.call_soon([p = std::move(owned), &seen] { seen = *p; });
+    static_assert(!ps::callback::stored_inline<std::array<char, 200>>);
+    run_once(l);
+    EXPECT_EQ(last, 'z');
+    EXPECT_EQ(seen, 7);
+}
+
+TEST(Loop, CallSoonThreadsafeFromSeveralThreads) {
+    ps::loop l;
+    open_loop(l);
+    constexpr int threads = 4, each = 500;
+    int count = 0;  // touched only by the loop's thread
+    std::vector<std::thread> posters;
+    for (int t = 0; t < threads; ++t)
+        posters.emplace_back([&] {
+            for (int i = 0; i < each; ++i)
+                l.call_soon_threadsafe([&] {
+                    if (++count == threads * each) l.stop();
+                });
+        });
+    std::error_code ec;
+    l.run(ec);  // ends when the last one has run; woken by each post
+    EXPECT_OK(ec);
+    for (std::thread& t : posters) t.join();
+    EXPECT_EQ(count, threads * each);
+}
+
+// Readers and writers ------------------------------------------------------------
+
+TEST(Loop, ReaderRunsWhileDataWaitsThenRemoved) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    std::string got;
+    l.add_reader(a, [&, sock = &a] {
+        char buffer[16];
+        std::error_code rec;
+        const std::size_t n = sock->recv_into(buffer, sizeof buffer, rec);
+        got.append(buffer, n);
+    }, ec);
+    ASSERT_OK(ec);
+    send_byte(b, 'h');
+    send_byte(b, 'i');
+    while (got.size() < 2) run_once(l, 5.0);
+    EXPECT_EQ(got, "hi");
+    EXPECT_TRUE(l.remove_reader(a, ec));
+    EXPECT_OK(ec);
+    EXPECT_FALSE(l.remove_reader(a, ec));
+    EXPECT_OK(ec);
+    send_byte(b, '!');
+    run_once(l, 0.05);
+    EXPECT_EQ(got, "hi");
+}
+
+TEST(Loop, ReaderAndWriterShareOneRegistration) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    int reads = 0, writes = 0;
+    l.add_writer(a, [&] {
+        ++writes;
+        std::error_code rec;
+        l.remove_writer(a, rec);
+        EXPECT_OK(rec);
+    }, ec);
+    ASSERT_OK(ec);
+    l.add_reader(a.native_handle(), [&] {
+        ++reads;
+        char c;
+        std::error_code rec;
+        a.recv_into(&c, 1, rec);
+    }, ec);
+    ASSERT_OK(ec);
+    send_byte(b);
+    while (reads == 0 || writes == 0) run_once(l, 5.0);
+    EXPECT_EQ(writes, 1);
+    EXPECT_EQ(reads, 1);
+    EXPECT_TRUE(l.remove_reader(a.native_handle(), ec));
+    EXPECT_OK(ec);
+    EXPECT_FALSE(l.remove_writer(a, ec));
+}
+
+TEST(Loop, AddingTheSameHandleAgainReplacesTheCallback) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    std::string who;
+    auto drain = [&a] {
+        char c;
+        std::error_code rec;
+        a.recv_into(&c, 1, rec);
+    };
+    l.add_reader(a, [&, drain] { who += '1'; drain(); }, ec);
+    l.add_reader(a, [&, drain] {
+        who += '2';
+        drain();
+        // Replacing itself from inside: the new one runs next time.
+        std::error_code rec;
+        l.add_reader(a, [&, drain] { who += '3'; drain(); }, rec);
+    }, ec);
+    ASSERT_OK(ec);
+    send_byte(b);
+    while (who.empty()) run_once(l, 5.0);
+    send_byte(b);
+    while (who.size() < 2) run_once(l, 5.0);
+    EXPECT_EQ(who, "23");
+}
+
+TEST(Loop, RemovingAPendingReaderInTheSameBatchIsSafe) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    auto cd = stream_pair();
+    ps::socket& c = cd.first;
+    ps::socket& d = cd.second;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    int runs = 0;
+    // Whichever runs first removes the other (and closes its socket), whose
+    // event may be waiting in the same batch.
+    l.add_reader(a, [&] {
+        ++runs;
+        std::error_code rec;
+        EXPECT_TRUE(l.remove_reader(c, rec));
+        EXPECT_TRUE(l.remove_reader(a, rec));
+    }, ec);
+    l.add_reader(c, [&] {
+        ++runs;
+        std::error_code rec;
+        EXPECT_TRUE(l.remove_reader(a, rec));
+        EXPECT_TRUE(l.remove_reader(c, rec));
+    }, ec);
+    ASSERT_OK(ec);
+    send_byte(b);
+    send_byte(d);
+    // Both readable before the loop looks: one batch.
+    while (runs == 0) run_once(l, 5.0);
+    run_once(l, 0.0);
+    EXPECT_EQ(runs, 1);
+}
+
+TEST(Loop, HangupRunsTheReaderWhichSeesTheEnd) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    bool ended = false;
+    l.add_reader(a, [&] {
+        char buffer[8];
+        std::error_code rec;
+        if (a.recv_into(buffer, sizeof buffer, rec) == 0 && !rec) {
+            ended = true;
+            l.remove_reader(a, rec);
+        }
+    }, ec);
+    ASSERT_OK(ec);
+    b.close();
+    while (!ended) run_once(l, 5.0);
+    EXPECT_TRUE(ended);
+}
+
+TEST(Loop, ReadersNeedAnOpenLoopAndSocket) {
+    ps::loop l;
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    std::error_code ec;
+    l.add_reader(a, [] {}, ec);
+    EXPECT_EQ(ec, ps::error::not_open);
+    open_loop(l);
+    ps::socket closed;
+    l.add_reader(closed, [] {}, ec);
+    EXPECT_EQ(ec, ps::error::not_open);
+    l.run_once(-1.0, ec);
+    EXPECT_EQ(ec, ps::error::bad_timeout);
+    l.close();
+    l.run_once(0.0, ec);
+    EXPECT_EQ(ec, ps::error::not_open);
+    l.run(ec);
+    EXPECT_EQ(ec, ps::error::not_open);
+}
+
+// Stop -----------------------------------------------------------------------------
+
+TEST(Loop, StopEndsRunAfterTheIteration) {
+    ps::loop l;
+    open_loop(l);
+    std::string order;
+    l.call_soon([&] {
+        order += 'a';
+        l.stop();
+    });
+    l.call_soon([&] { order += 'b'; });
+    std::error_code ec;
+    l.run(ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(order, "ab");
+    EXPECT_FALSE(l.is_running());
+    // Stopped before it starts: run makes one iteration.
+    l.call_soon([&] { order += 'c'; });
+    l.stop();
+    l.run(ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(order, "abc");
+}
+
+TEST(Loop, TimerStopsRun) {
+    ps::loop l;
+    open_loop(l);
+    bool fired = false;
+    l.call_later(0.01, [&] {
+        fired = true;
+        l.stop();
+    });
+    std::error_code ec;
+    l.run(ec);
+    EXPECT_OK(ec);
+    EXPECT_TRUE(fired);
+}
+
+namespace {
+volatile std::sig_atomic_t test_handler_ran = 0;
+extern "C" void test_signal_handler(int) { test_handler_ran = 1; }
+}  // namespace
+
+TEST(Loop, StopOnSigterm) {
+    const auto before = std::signal(SIGTERM, test_signal_handler);
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    l.stop_on_signals(ec);
+    ASSERT_OK(ec);
+    ps::loop other;
+    open_loop(other);
+    other.stop_on_signals(ec);
+    EXPECT_EQ(ec, std::errc::device_or_resource_busy);
+    bool after = false;
+    l.call_soon([&] {
+        std::raise(SIGTERM);
+        l.call_soon([&] { after = true; });
+    });
+    l.run(ec);  // returns: the signal stopped it
+    EXPECT_OK(ec);
+    EXPECT_FALSE(after);
+    EXPECT_EQ(test_handler_ran, 0);
+    l.close();  // gives the signals back
+    other.stop_on_signals(ec);
+    EXPECT_OK(ec);
+    other.close();
+    EXPECT_EQ(std::signal(SIGTERM, before), test_signal_handler);
+}
+
+// Exceptions --------------------------------------------------------------------------
+
+#if PORTSOCK_HAS_EXCEPTIONS
+TEST(Loop, AThrowingCallbackLeavesTheLoopConsistent) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    l.open();
+    std::string order;
+    l.call_soon([&] { order += 'a'; });
+    l.call_soon([&] { throw std::runtime_error("boom"); });
+    l.call_soon([&] { order += 'c'; });
+    l.call_at(100.0, [&] { order += 'T'; });
+    l.call_at(100.0, [&] { throw std::logic_error("timer"); });
+    l.call_at(100.0, [&] { order += 'U'; });
+    EXPECT_THROW(l.run_once(0.0), std::logic_error);
+    EXPECT_EQ(order, "T");
+    EXPECT_THROW(l.run_once(0.0), std::runtime_error);
+    EXPECT_EQ(order, "TUa");
+    l.call_soon([&] { l.stop(); });
+    l.run();
+    EXPECT_EQ(order, "TUac");
+    EXPECT_EQ(l.timers(), 0u);
+
+    // A reader that throws stays registered.
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    int runs = 0;
+    l.add_reader(a, [&] {
+        if (++runs == 1) throw std::runtime_error("reader");
+        char x;
+        a.recv_into(&x, 1);
+        l.stop();
+    });
+    send_byte(b);
+    EXPECT_THROW(l.run(), std::runtime_error);
+    l.run();
+    EXPECT_EQ(runs, 2);
+}
+
+TEST(Loop, ThrowingFormsNameTheCall) {
+    ps::loop l;
+    try {
+        l.run();
+        FAIL() << "run on a closed loop";
+    } catch (const ps::socket_error& e) {
+        EXPECT_EQ(e.code(), ps::error::not_open);
+        EXPECT_NE(std::string(e.what()).find("loop run"), std::string::npos) << e.what();
+    }
+}
+#endif
