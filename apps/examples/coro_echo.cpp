@@ -10,19 +10,21 @@
 namespace ps = portsock;
 
 ps::task<void> echo(ps::loop& l, ps::socket conn) {
+    ps::watcher w(l, conn);  // conn stays registered with the loop between receives
     char buf[16384];
     std::error_code ec;
     for (;;) {
-        std::size_t n = co_await ps::recv_into(l, conn, buf, sizeof buf, ec);
+        std::size_t n = co_await ps::recv_into(w, buf, sizeof buf, ec);
         if (ec || n == 0) co_return;  // error or end of stream: close
-        co_await ps::sendall(l, conn, buf, n, ec);
+        co_await ps::sendall(w, buf, n, ec);
         if (ec) co_return;
     }
 }
 
 ps::task<void> serve(ps::loop& l, ps::socket& listener) {
+    ps::watcher w(l, listener);
     for (std::error_code ec;;) {
-        auto [conn, peer] = co_await ps::accept(l, listener, ec);
+        auto [conn, peer] = co_await ps::accept(w, ec);
         if (!ec) ps::spawn(l, echo(l, std::move(conn)));
     }
 }
