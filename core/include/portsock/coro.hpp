@@ -464,6 +464,8 @@ private:
 /// it (it comes back with the next wait); so do a cancelled operation and the
 /// watcher's destructor. Declare it after the socket (it is destroyed first,
 /// before the socket closes) in the coroutine that uses both; not movable.
+/// While it lives, wait on that socket only through it (a plain operation's
+/// registration would replace the watcher's).
 ///
 ///     portsock::watcher w(loop, conn);
 ///     n = co_await portsock::recv_into(w, buf, sizeof buf, ec);
