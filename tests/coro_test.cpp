@@ -4,6 +4,8 @@
 // registration behind, and the coroutine echo server example as a process.
 // Built only where C++20 coroutines compile (cmake/coroutines.cmake).
 #include "child_process.hpp"
+#include "counting_new.hpp"  // counting, allocations: every operator new counted
+#include "loop_support.hpp"
 #include "net.hpp"
 
 #include <portsock/coro.hpp>
@@ -16,57 +18,12 @@
 #include <vector>
 
 namespace ps = portsock;
+using testsupport::fake_clock;
+using testsupport::open_loop;
+using testsupport::run_once;
 using namespace std::chrono_literals;
 
-// Every operator new is counted while `counting` is on (CoroAllocations), as
-// in allocations_test.cpp; coroutine frames come from operator new too.
 namespace {
-std::atomic<bool> counting{false};
-std::atomic<std::size_t> allocations{0};
-void* counted_malloc(std::size_t size) noexcept {
-    if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-void* counted_or_fail(std::size_t size) {
-    if (void* p = counted_malloc(size)) return p;
-#if PORTSOCK_HAS_EXCEPTIONS
-    throw std::bad_alloc();
-#else
-    std::abort();
-#endif
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return counted_or_fail(size); }
-void* operator new[](std::size_t size) { return counted_or_fail(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-
-namespace {
-
-struct fake_clock {
-    double now = 100.0;
-    static double read(void* self) { return static_cast<fake_clock*>(self)->now; }
-    ps::loop_clock clock() { return ps::loop_clock{&fake_clock::read, this}; }
-};
-
-void open_loop(ps::loop& l) {
-    std::error_code ec;
-    l.open(ec);
-    ASSERT_OK(ec);
-}
-
-void run_once(ps::loop& l) {
-    std::error_code ec;
-    l.run_once(0.0, ec);
-    ASSERT_OK(ec);
-}
 
 ps::task<int> forty_two() { co_return 42; }
 

@@ -1,6 +1,7 @@
 // portsock::loop: timers (order, cancel, reschedule) on an injected clock,
 // call_soon and call_soon_threadsafe, readers and writers over a socketpair,
 // stop (by call, by signal), and a callback that throws.
+#include "loop_support.hpp"
 #include "net.hpp"
 
 #include <portsock/loop.hpp>
@@ -12,27 +13,11 @@
 #include <vector>
 
 namespace ps = portsock;
+using testsupport::fake_clock;
+using testsupport::open_loop;
+using testsupport::run_once;
 
 namespace {
-
-// A clock the test moves by hand.
-struct fake_clock {
-    double now = 100.0;
-    static double read(void* self) { return static_cast<fake_clock*>(self)->now; }
-    ps::loop_clock clock() { return ps::loop_clock{&fake_clock::read, this}; }
-};
-
-void open_loop(ps::loop& l) {
-    std::error_code ec;
-    l.open(ec);
-    ASSERT_OK(ec);
-}
-
-void run_once(ps::loop& l, std::optional<double> timeout = 0.0) {
-    std::error_code ec;
-    l.run_once(timeout, ec);
-    ASSERT_OK(ec);
-}
 
 std::pair<ps::socket, ps::socket> stream_pair() {
     std::error_code ec;
