@@ -118,6 +118,43 @@ TEST(CoroTask, SpawnedTasksRunFromTheNextIteration) {
     EXPECT_EQ(l.timers(), 0u);
 }
 
+// A spawned task owns a connection and waits on it when the loop closes: the
+// close destroys the task, so its socket closes (the peer reads the end) and
+// nothing of it is left on the loop; a finished task is no longer linked.
+TEST(CoroTask, ASpawnedTaskWaitingWhenTheLoopClosesIsDestroyedWithItsSocket) {
+    fake_clock c;
+    auto [a, b] = testsupport::tcp_pair();
+    bool destroyed = false;
+    std::string order;
+    {
+        ps::loop l(c.clock());
+        open_loop(l);
+        struct flag_on_exit {
+            bool* flag;
+            ~flag_on_exit() { *flag = true; }
+        };
+        ps::spawn(l, [](ps::loop& lp, ps::socket conn, bool& gone) -> ps::task<void> {
+            flag_on_exit on_exit{&gone};
+            char buf[64];
+            std::error_code ec;
+            co_await ps::recv_into(lp, conn, buf, sizeof buf, ec);  // never answered
+        }(l, std::move(b), destroyed));
+        ps::spawn(l, record_after(l, 0.0, order, 'x'));  // ends, and unlinks, on its own
+        run_once(l);
+        run_once(l);
+        EXPECT_FALSE(destroyed);
+        EXPECT_EQ(order, "x");
+        l.close();
+        EXPECT_TRUE(destroyed);
+        EXPECT_EQ(l.timers(), 0u);
+    }
+    char byte = 0;
+    std::error_code ec;
+    a.settimeout(5.0, ec);
+    EXPECT_EQ(a.recv_into(&byte, 1, ec), 0u);  // the end of stream: the task's socket closed
+    EXPECT_OK(ec);
+}
+
 // sleep -------------------------------------------------------------------------
 
 TEST(CoroSleep, SleepersWakeInDeadlineOrderOnTheLoopsClock) {

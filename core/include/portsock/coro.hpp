@@ -32,8 +32,10 @@
 //   frame is freed when it finishes. An exception escaping a spawned task
 //   leaves `loop.run()` / `run_once()` in the next iteration, as a throwing
 //   loop callback does (loop.hpp), and the loop stays usable. A spawned task
-//   still waiting when its loop is closed is never resumed and its frame is
-//   not freed: finish spawned tasks before closing their loop.
+//   still waiting when its loop closes (`close()` or its destructor) is
+//   destroyed then, as a `with_timeout` destroys a task: its locals (sockets
+//   included) are destroyed and what it waited for is unregistered; it is not
+//   resumed. Close the loop from outside its spawned tasks (after `run`).
 // - `run_until_complete(loop, task, ec)`: spawns the task, runs the loop until
 //   the task finishes (then stops it) and returns the task's result. Should
 //   `run` end first (`stop()`, a signal, a loop error), the task is destroyed
@@ -663,10 +665,17 @@ inline task<void> task_promise<void>::get_return_object() noexcept {
 // The coroutine that drives a task started on a loop: it awaits the task's
 // end (not its result). `Owner` says what happens at the end.
 struct driver {
+    struct promise_type;
+    // spawn: the loop's close destroys a spawned task still waiting.
+    struct spawned_link : loop_closer {
+        std::coroutine_handle<> frame;
+        static void end_it(loop_closer* self) noexcept { static_cast<spawned_link*>(self)->frame.destroy(); }
+    };
     struct promise_type {
         loop* owner = nullptr;
         bool detached = false;  // spawn: frees itself and the task
         bool* done = nullptr;   // run_until_complete: set, then stop the loop
+        spawned_link link;      // spawn: linked to the owner until the end
         std::coroutine_handle<> task_handle;
         driver get_return_object() noexcept {
             return driver{std::coroutine_handle<promise_type>::from_promise(*this)};
@@ -677,6 +686,7 @@ struct driver {
             void await_suspend(std::coroutine_handle<promise_type> h) noexcept {
                 promise_type& p = h.promise();
                 if (p.detached) {
+                    p.owner->unlink(p.link);
                     h.destroy();
                 } else {
                     *p.done = true;
@@ -817,7 +827,12 @@ template <class T>
 void spawn(loop& l, task<T> t) {
     if (!t.valid()) return;
     detail::driver d = detail::run_spawned(&l, std::move(t));
-    d.handle.promise().detached = true;
+    detail::driver::promise_type& p = d.handle.promise();
+    p.owner = &l;
+    p.detached = true;
+    p.link.end = &detail::driver::spawned_link::end_it;
+    p.link.frame = d.handle;
+    l.link(p.link);
     std::coroutine_handle<> h = d.handle;
     l.call_soon([h] { h.resume(); });
 }
