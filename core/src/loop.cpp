@@ -6,12 +6,14 @@
 #include <portsock/poller.hpp>
 
 #include "checks.hpp"
+#include "sys.hpp"
 
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -44,12 +46,34 @@ struct io_slot {
     callback reader;
     callback writer;
     native_handle_type handle = invalid_native_handle;
-    std::uint32_t generation = 0;
-    std::uint32_t reader_epoch = 0;  // changes whenever the reader is set or removed
-    std::uint32_t writer_epoch = 0;
+    std::uint32_t generation = 0;  // changes whenever the slot is freed
     bool reading = false;
     bool writing = false;
     bool in_use = false;
+};
+
+// The io slots, in chunks that never move: a reader or writer runs in place,
+// while it may add handles (growing the pool) or remove itself.
+class io_pool {
+public:
+    io_slot& operator[](std::uint32_t i) noexcept { return chunks_[i >> shift][i & (chunk - 1)]; }
+    std::uint32_t size() const noexcept { return size_; }
+    std::size_t capacity() const noexcept { return chunks_.size() * chunk; }
+    // Adds a slot (allocating a chunk when the last one is full).
+    std::uint32_t grow() {
+        if (size_ == capacity()) {
+            chunks_.reserve(chunks_.size() + 1);
+            std::unique_ptr<io_slot[]> fresh = std::make_unique<io_slot[]>(chunk);
+            chunks_.push_back(std::move(fresh));
+        }
+        return size_++;
+    }
+
+private:
+    static constexpr unsigned shift = 8;
+    static constexpr std::uint32_t chunk = 1u << shift;
+    std::vector<std::unique_ptr<io_slot[]>> chunks_;
+    std::uint32_t size_ = 0;
 };
 
 // Handle -> io slot: linear probing with backward-shift deletion (no
@@ -129,7 +153,6 @@ constexpr std::size_t stop_signal_count = sizeof stop_signals / sizeof stop_sign
 using signal_handler = void (*)(int);
 
 std::atomic<loop_state*> signal_owner{nullptr};
-std::atomic<int> signal_seen{0};
 
 void on_stop_signal(int sig);
 
@@ -146,9 +169,18 @@ struct loop_state {
     std::uint64_t next_seq = 0;
 
     // Readers and writers.
-    std::vector<io_slot> ios;
+    io_pool ios;
     std::vector<std::uint32_t> io_free;
     handle_table handles;
+
+    // The reader or writer running now, in place (call_io). What its own call
+    // does to it waits until it returns (`current_changed`): a removal, a
+    // replacement (kept in `replacement`), its slot's freeing (`current_freed`).
+    std::uint32_t current_slot = no_slot;
+    bool current_write = false;
+    bool current_changed = false;
+    bool current_freed = false;
+    callback replacement;
 
     // The call_soon queue: a ring of a power-of-two size.
     std::vector<callback> ring;
@@ -164,7 +196,9 @@ struct loop_state {
 
     std::array<poll_event, 256> events{};
     loop_closer* closers = nullptr;  // loop::link: ended first by close()
-    bool stopping = false;
+    // Set by stop(), by a stop signal's handler (stop_on_signals), and by
+    // close() from a callback; run() returns after the iteration that sees it.
+    std::atomic<bool> stopping{false};
     bool running = false;
     bool iterating = false;  // inside run_once: a nested run_once is refused
     bool owns_signals = false;
@@ -260,39 +294,109 @@ struct loop_state {
         s.reading = s.writing = false;
         s.handle = invalid_native_handle;
         ++s.generation;
+        if (slot == current_slot) {
+            current_changed = current_freed = true;  // recycled once its callback returns
+            return;
+        }
         io_free.push_back(slot);  // reserved as the pool grew
     }
-    // Runs the reader (or writer) of `slot`, moved out for the call so that
-    // the callback may remove or replace itself; put back afterwards (even
-    // when it throws) unless it was removed or replaced meanwhile.
-    void invoke_io(std::uint32_t slot, std::uint32_t generation, bool write) {
-        struct guard {
-            loop_state* st;
-            std::uint32_t slot, generation, epoch;
-            bool write;
-            callback f;
-            ~guard() {
-                if (slot >= st->ios.size()) return;
-                io_slot& s = st->ios[slot];
-                if (!s.in_use || s.generation != generation) return;
-                if ((write ? s.writer_epoch : s.reader_epoch) != epoch) return;
-                (write ? s.writer : s.reader) = std::move(f);
-            }
-        };
+    // Takes the reader (writer) of `slot` out, for the caller to destroy. The
+    // one running now stays where it is until its call returns (settle):
+    // what is taken then is a replacement it made, if any.
+    callback take(std::uint32_t slot, bool write) noexcept {
+        if (slot == current_slot && write == current_write) {
+            current_changed = true;
+            return std::move(replacement);
+        }
         io_slot& s = ios[slot];
-        guard g{this, slot, generation, write ? s.writer_epoch : s.reader_epoch, write,
-                std::move(write ? s.writer : s.reader)};
-        if (g.f) g.f();
+        return std::move(write ? s.writer : s.reader);
     }
+    void put(std::uint32_t slot, bool write, callback&& f) noexcept {
+        if (slot == current_slot && write == current_write) {
+            current_changed = true;
+            replacement = std::move(f);
+            return;
+        }
+        io_slot& s = ios[slot];
+        (write ? s.writer : s.reader) = std::move(f);
+    }
+    // After a callback changed itself: the finished one is destroyed and its
+    // replacement (if any) takes its place.
+    void settle() noexcept {
+        io_slot& s = ios[current_slot];
+        callback& c = current_write ? s.writer : s.reader;
+        callback finished = std::move(c);
+        if (replacement) c = std::move(replacement);
+        if (current_freed) io_free.push_back(current_slot);
+        current_changed = current_freed = false;
+    }
+    // Runs the reader (or writer) of `slot` in place.
+    void call_io(std::uint32_t slot, io_slot& s, bool write) {
+        struct after {
+            loop_state* st;
+            ~after() {
+                if (st->current_changed) st->settle();
+                st->current_slot = no_slot;
+            }
+        } done{this};
+        current_slot = slot;
+        current_write = write;
+        (write ? s.writer : s.reader)();
+    }
+    // The tag is the slot and its generation (slots are never given back to
+    // the system, so the index is always valid).
     void dispatch(const poll_event& e) {
-        const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
+        const auto slot = static_cast<std::uint32_t>(e.tag);
         const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
-        const bool failed = has(e.events, event::hangup) || has(e.events, event::error);
-        if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
-        if (ios[slot].reading && (failed || has(e.events, event::readable))) invoke_io(slot, generation, false);
-        if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
-        if (ios[slot].writing && (failed || has(e.events, event::writable))) invoke_io(slot, generation, true);
+        io_slot& s = ios[slot];
+        if (s.generation != generation) return;  // freed (or freed and reused) since the wait
+        if (s.reading && has(e.events, event::readable | event::hangup | event::error)) {
+            call_io(slot, s, false);
+            if (!has(e.events, event::writable | event::hangup | event::error)) return;
+            if (s.generation != generation) return;
+        }
+        if (s.writing && has(e.events, event::writable | event::hangup | event::error)) call_io(slot, s, true);
     }
+
+    // Iterations: one (loop::run_once), or until stopped (loop::run). Each
+    // waits up to the nearest timer or `timeout`, then runs the ready readers
+    // and writers, the due timers and what call_soon queued before it.
+    void iterate(std::optional<double> timeout, bool once, std::error_code& ec) {
+        do {
+            std::optional<double> limit = timeout;
+            if (count > 0 || stopping.load(std::memory_order_relaxed)) {
+                limit = 0.0;
+            } else if (!heap.empty()) {
+                limit = until_first_timer(limit);
+            }
+            // call_soon_threadsafe wakes the poller, so what it queued is
+            // found after the wait. Without a limit this is the backend's own
+            // wait (poller::wait's checks hold: the poller is open, the
+            // capacity not 0).
+            const std::size_t n =
+                limit ? poll.wait(events.data(), events.size(), limit, ec)
+                      : sys::poller_wait(poll.state_, events.data(), events.size(), sys::wait_limit{}, ec);
+            if (ec) return;
+            drain_incoming();
+
+            // What callbacks of this iteration schedule runs in the next one.
+            const std::uint64_t seq_limit = next_seq;
+            const std::size_t todo = count;
+
+            for (std::size_t k = 0; k < n; ++k) dispatch(events[k]);
+            if (!heap.empty()) run_due_timers(seq_limit);  // the clock is read only then
+            if (todo > 0) run_queued(todo);
+        } while (!once && !stopping.load(std::memory_order_relaxed));
+    }
+    void run_queued(std::size_t todo) {
+        while (todo > 0 && count > 0) {
+            --todo;
+            callback f = pop();
+            f();
+        }
+    }
+    std::optional<double> until_first_timer(std::optional<double> limit) const noexcept;
+    void run_due_timers(std::uint64_t seq_limit);
 
     // Signals ------------------------------------------------------------------
     void release_signals() noexcept {
@@ -306,8 +410,10 @@ struct loop_state {
 namespace {
 void on_stop_signal(int sig) {
     std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
-    signal_seen.store(1);
-    if (loop_state* owner = signal_owner.load()) owner->poll.wake();
+    if (loop_state* owner = signal_owner.load()) {
+        owner->stopping.store(true);
+        owner->poll.wake();
+    }
 }
 }  // namespace
 
@@ -378,8 +484,8 @@ void loop::close() noexcept {
     st.heap.clear();
     for (std::uint32_t i = 0; i < st.ios.size(); ++i) {
         if (!st.ios[i].in_use) continue;
-        st.ios[i].reader.reset();
-        st.ios[i].writer.reset();
+        callback reader = st.take(i, false);  // (one running now: after its call)
+        callback writer = st.take(i, true);
         st.free_io(i);
     }
     st.handles.clear();
@@ -390,7 +496,7 @@ void loop::close() noexcept {
         st.has_incoming.store(false);
     }
     st.poll.close();
-    st.stopping = false;
+    st.stopping = st.iterating;  // closed from a callback: run() returns
 }
 
 double loop::time() const noexcept { return state_->now(); }
@@ -468,9 +574,8 @@ void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code
     if (slot == detail::no_slot) {
         st.handles.reserve_one();
         if (st.io_free.empty()) {
-            st.ios.emplace_back();
+            slot = st.ios.grow();
             st.io_free.reserve(st.ios.capacity());
-            slot = static_cast<std::uint32_t>(st.ios.size() - 1);
         } else {
             slot = st.io_free.back();
             st.io_free.pop_back();
@@ -493,10 +598,9 @@ void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code
         }
     }
     detail::io_slot& s = st.ios[slot];
-    callback old = std::move(write ? s.writer : s.reader);  // destroyed after the update
-    (write ? s.writer : s.reader) = std::move(f);
+    callback old = st.take(slot, write);  // destroyed after the update
+    st.put(slot, write, std::move(f));
     (write ? s.writing : s.reading) = true;
-    ++(write ? s.writer_epoch : s.reader_epoch);
 }
 
 namespace {
@@ -510,9 +614,8 @@ bool unwatch(detail::loop_state& st, native_handle_type h, bool write, std::erro
     if (slot == detail::no_slot) return false;
     detail::io_slot& s = st.ios[slot];
     if (!(write ? s.writing : s.reading)) return false;
-    callback old = std::move(write ? s.writer : s.reader);  // destroyed last
+    callback old = st.take(slot, write);  // destroyed last
     (write ? s.writing : s.reading) = false;
-    ++(write ? s.writer_epoch : s.reader_epoch);
     // The handle is forgotten even when the poller refuses (a handle closed
     // too early); the error is reported.
     if (s.reading || s.writing) {
@@ -551,48 +654,35 @@ void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
     }
     struct iteration {
         detail::loop_state& st;
-        ~iteration() { st.iterating = false; }
+        ~iteration() {
+            st.iterating = false;
+            if (!st.running) st.stopping = false;
+        }
     } in_iteration{st};
     st.iterating = true;
-    st.drain_incoming();
-    std::optional<double> limit = timeout;
-    if (st.count > 0 || st.stopping || (st.owns_signals && detail::signal_seen.load() != 0)) {
-        limit = 0.0;
-    } else if (!st.heap.empty()) {
-        double until = st.heap.front().when - st.now();
-        if (!(until > 0)) until = 0;
-        if (until > detail::max_timeout_seconds) until = detail::max_timeout_seconds;
-        if (!limit || until < *limit) limit = until;
-    }
-    const std::size_t n = st.poll.wait(st.events.data(), st.events.size(), limit, ec);
-    if (ec) return;
-    if (st.owns_signals && detail::signal_seen.exchange(0) != 0) st.stopping = true;
-    st.drain_incoming();
-
-    // What callbacks of this iteration schedule runs in the next one.
-    const std::uint64_t seq_limit = st.next_seq;
-    std::size_t todo = st.count;
-
-    for (std::size_t k = 0; k < n; ++k) st.dispatch(st.events[k]);
-
-    const double now = st.now();
-    while (!st.heap.empty() && st.heap.front().when <= now && st.heap.front().seq < seq_limit) {
-        const std::uint32_t slot = st.heap.front().slot;
-        callback f = std::move(st.timers[slot].fn);
-        st.erase_at(0);
-        st.free_timer(slot);
-        f();
-    }
-
-    while (todo > 0 && st.count > 0) {
-        --todo;
-        callback f = st.pop();
-        f();
-    }
-    // A signal that came during the callbacks stops after this iteration.
-    if (st.owns_signals && detail::signal_seen.exchange(0) != 0) st.stopping = true;
-    if (!st.running) st.stopping = false;
+    st.iterate(timeout, true, ec);
 }
+
+namespace detail {
+std::optional<double> loop_state::until_first_timer(std::optional<double> limit) const noexcept {
+    double until = heap.front().when - now();
+    if (!(until > 0)) until = 0;
+    if (until > max_timeout_seconds) until = max_timeout_seconds;
+    if (!limit || until < *limit) limit = until;
+    return limit;
+}
+
+void loop_state::run_due_timers(std::uint64_t seq_limit) {
+    const double t = now();
+    while (!heap.empty() && heap.front().when <= t && heap.front().seq < seq_limit) {
+        const std::uint32_t slot = heap.front().slot;
+        callback f = std::move(timers[slot].fn);
+        erase_at(0);
+        free_timer(slot);
+        f();
+    }
+}
+}  // namespace detail
 
 void loop::run(std::error_code& ec) {
     detail::loop_state& st = *state_;
@@ -608,18 +698,15 @@ void loop::run(std::error_code& ec) {
     struct guard {
         detail::loop_state& st;
         ~guard() {
-            st.running = false;
+            st.running = st.iterating = false;
             st.stopping = false;
         }
     } g{st};
-    st.running = true;
-    for (;;) {
-        run_once(std::nullopt, ec);
-        if (ec || st.stopping || !st.poll.is_open()) return;
-    }
+    st.running = st.iterating = true;  // run_once from a callback is refused
+    st.iterate(std::nullopt, false, ec);
 }
 
-void loop::stop() noexcept { state_->stopping = true; }
+void loop::stop() noexcept { state_->stopping.store(true, std::memory_order_relaxed); }
 
 bool loop::is_running() const noexcept { return state_->running; }
 
@@ -636,7 +723,6 @@ void loop::stop_on_signals(std::error_code& ec) noexcept {
         ec = std::make_error_code(std::errc::device_or_resource_busy);
         return;
     }
-    detail::signal_seen.store(0);
     for (std::size_t i = 0; i < detail::stop_signal_count; ++i) {
         st.previous[i] = std::signal(detail::stop_signals[i], detail::on_stop_signal);
         if (st.previous[i] == SIG_ERR) {
