@@ -56,8 +56,8 @@
 // (level-triggered: no data is missed) instead of trying: a coroutine that
 // waits on one socket again and again (a server's receive loop) saves adding
 // and removing the registration and the receive that would block, per wait.
-// ci/coro-bench.sh: the example echo server costs 1.46x the instructions per
-// message of the same server written as loop callbacks.
+// ci/coro-bench.sh: the example echo server costs 573 user-space instructions
+// per message, the same server written as loop callbacks 330 (2026-12-04).
 //
 // Errors follow the library's two forms, chosen by the last argument:
 // - with `std::error_code& ec`: `ec` is set (cleared on success) and the
