@@ -288,8 +288,11 @@ struct loop_state {
         const bool failed = has(e.events, event::hangup) || has(e.events, event::error);
         if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
         if (ios[slot].reading && (failed || has(e.events, event::readable))) invoke_io(slot, generation, false);
+        // A readable-only event (the common one) has no writer to run: the
+        // slot is not checked again.
+        if (!failed && !has(e.events, event::writable)) return;
         if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
-        if (ios[slot].writing && (failed || has(e.events, event::writable))) invoke_io(slot, generation, true);
+        if (ios[slot].writing) invoke_io(slot, generation, true);
     }
 
     // Signals ------------------------------------------------------------------
