@@ -8,7 +8,8 @@
 #
 # Linux: dev, clang (if clang++ is installed), asan, tsan, no-exceptions,
 # poll-only, kqueue-on-linux (the kqueue poller over a model of kqueue);
-# mingw-cross with MinGW-w64 and wine; aarch64-linux, armhf-linux,
+# mingw-cross with MinGW-w64 and wine (and mingw-cross-cxx20, its C++20 build
+# running the loop and coroutine tests); aarch64-linux, armhf-linux,
 # s390x-linux, mips-linux, riscv64-linux, ppc-linux and i686-linux with their
 # cross compilers and qemu-user
 # (bash ci/install-debian.sh --cross installs them all). The package-consumer
@@ -47,6 +48,7 @@ case "$(uname -s)" in
         want poll-only c++
         want kqueue-on-linux c++
         want mingw-cross x86_64-w64-mingw32-g++-posix wine
+        want mingw-cross-cxx20 x86_64-w64-mingw32-g++-posix wine
         if bash ci/can-run-32bit.sh; then
             want mingw-cross-x86 i686-w64-mingw32-g++-posix wine
         elif have i686-w64-mingw32-g++-posix; then

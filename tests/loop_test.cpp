@@ -1,6 +1,7 @@
 // portsock::loop: timers (order, cancel, reschedule) on an injected clock,
 // call_soon and call_soon_threadsafe, readers and writers over a socketpair,
 // stop (by call, by signal), and a callback that throws.
+#include "loop_support.hpp"
 #include "net.hpp"
 
 #include <portsock/loop.hpp>
@@ -12,27 +13,11 @@
 #include <vector>
 
 namespace ps = portsock;
+using testsupport::fake_clock;
+using testsupport::open_loop;
+using testsupport::run_once;
 
 namespace {
-
-// A clock the test moves by hand.
-struct fake_clock {
-    double now = 100.0;
-    static double read(void* self) { return static_cast<fake_clock*>(self)->now; }
-    ps::loop_clock clock() { return ps::loop_clock{&fake_clock::read, this}; }
-};
-
-void open_loop(ps::loop& l) {
-    std::error_code ec;
-    l.open(ec);
-    ASSERT_OK(ec);
-}
-
-void run_once(ps::loop& l, std::optional<double> timeout = 0.0) {
-    std::error_code ec;
-    l.run_once(timeout, ec);
-    ASSERT_OK(ec);
-}
 
 std::pair<ps::socket, ps::socket> stream_pair() {
     std::error_code ec;
@@ -424,6 +409,42 @@ TEST(Loop, ReadersNeedAnOpenLoopAndSocket) {
     EXPECT_EQ(ec, ps::error::not_open);
     l.run(ec);
     EXPECT_EQ(ec, ps::error::not_open);
+}
+
+TEST(Loop, RunInsideACallbackIsRefused) {
+    ps::loop l;
+    open_loop(l);
+    std::error_code nested_once, nested_run;
+    l.call_soon([&] {
+        l.run_once(0.0, nested_once);
+        l.run(nested_run);
+        l.stop();
+    });
+    std::error_code ec;
+    l.run(ec);
+    EXPECT_OK(ec);
+    EXPECT_EQ(nested_once, std::errc::operation_in_progress);
+    EXPECT_EQ(nested_run, std::errc::operation_in_progress);
+    EXPECT_FALSE(l.is_running());
+}
+
+TEST(Loop, CloseInsideACallbackEndsRun) {
+    fake_clock c;
+    ps::loop l(c.clock());
+    open_loop(l);
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    std::error_code ec;
+    int later = 0;
+    l.add_writer(a, [&] { l.close(); }, ec);
+    ASSERT_OK(ec);
+    l.call_at(100.0, [&] { ++later; });
+    l.call_soon([&] { ++later; });
+    l.run(ec);  // the writer closes the loop: run returns, the rest forgotten
+    EXPECT_OK(ec);
+    EXPECT_FALSE(l.is_open());
+    EXPECT_EQ(later, 0);
+    EXPECT_EQ(l.timers(), 0u);
 }
 
 // Stop -----------------------------------------------------------------------------

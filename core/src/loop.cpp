@@ -163,8 +163,10 @@ struct loop_state {
     std::atomic<bool> has_incoming{false};
 
     std::array<poll_event, 256> events{};
+    loop_closer* closers = nullptr;  // loop::link: ended first by close()
     bool stopping = false;
     bool running = false;
+    bool iterating = false;  // inside run_once: a nested run_once is refused
     bool owns_signals = false;
     signal_handler previous[stop_signal_count] = {};
 
@@ -341,8 +343,35 @@ void loop::open(std::error_code& ec) noexcept {
 
 bool loop::is_open() const noexcept { return state_->poll.is_open(); }
 
+void loop::link(loop_closer& c) noexcept {
+    detail::loop_state& st = *state_;
+    c.prev = nullptr;
+    c.next = st.closers;
+    if (st.closers != nullptr) st.closers->prev = &c;
+    st.closers = &c;
+}
+
+void loop::unlink(loop_closer& c) noexcept {
+    detail::loop_state& st = *state_;
+    if (c.prev != nullptr) {
+        c.prev->next = c.next;
+    } else if (st.closers == &c) {
+        st.closers = c.next;
+    } else {
+        return;  // not linked
+    }
+    if (c.next != nullptr) c.next->prev = c.prev;
+    c.prev = c.next = nullptr;
+}
+
 void loop::close() noexcept {
     detail::loop_state& st = *state_;
+    // What is linked ends first, while readers, timers and the poller are
+    // still there for it to unregister from (an ending may unlink others).
+    while (loop_closer* c = st.closers) {
+        unlink(*c);
+        c->end(c);
+    }
     st.release_signals();
     for (std::uint32_t i = 0; i < st.timers.size(); ++i) {
         if (st.timers[i].heap_index == detail::no_slot) continue;
@@ -519,6 +548,15 @@ void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
         ec = error::bad_timeout;
         return;
     }
+    if (st.iterating) {  // from a callback: the events of this iteration are still being read
+        ec = std::make_error_code(std::errc::operation_in_progress);
+        return;
+    }
+    struct iteration {
+        detail::loop_state& st;
+        ~iteration() { st.iterating = false; }
+    } in_iteration{st};
+    st.iterating = true;
     st.drain_incoming();
     std::optional<double> limit = timeout;
     if (st.count > 0 || st.stopping || (st.owns_signals && detail::signal_seen.load() != 0)) {
@@ -566,6 +604,10 @@ void loop::run(std::error_code& ec) {
     ec.clear();
     if (!st.poll.is_open()) {
         ec = error::not_open;
+        return;
+    }
+    if (st.running || st.iterating) {
+        ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
     struct guard {

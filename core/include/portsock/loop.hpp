@@ -157,6 +157,17 @@ struct loop_clock {
 
 class loop;
 
+/// Work that must end when its loop closes, for code built over the loop
+/// (<portsock/coro.hpp> links each spawned task): `loop::close` unlinks each
+/// one still linked and calls its `end`, first, while the loop is still whole.
+/// The owner links it (`loop::link`) and unlinks it (`loop::unlink`) when it
+/// ends on its own; the node costs no allocation.
+struct loop_closer {
+    void (*end)(loop_closer* self) noexcept = nullptr;
+    loop_closer* prev = nullptr;
+    loop_closer* next = nullptr;
+};
+
 /// A scheduled `call_later` / `call_at`: a copyable handle (slot and
 /// generation) that can cancel it. Default-constructed: refers to nothing.
 class PORTSOCK_API timer {
@@ -193,9 +204,14 @@ public:
     void open(std::error_code& ec) noexcept;
     /// True after a successful `open`, until `close`.
     bool is_open() const noexcept;
-    /// Forgets every reader, writer, timer and pending callback (destroying
+    /// Ends what is linked to the loop (`loop_closer`: spawned coroutines),
+    /// forgets every reader, writer, timer and pending callback (destroying
     /// them), gives back the signals (`stop_on_signals`) and closes the poller.
     void close() noexcept;
+    /// Links `c` so that `close` ends it; `unlink` takes it back (a no-op when
+    /// not linked). `c` must stay where it is while linked.
+    void link(loop_closer& c) noexcept;
+    void unlink(loop_closer& c) noexcept;
 
     /// Seconds on the loop's monotonic clock (asyncio's `loop.time()`).
     double time() const noexcept;
@@ -263,10 +279,12 @@ public:
     void run(std::error_code& ec);
     /// One iteration: waits for I/O up to the nearest timer or `timeout`
     /// seconds (`nullopt`: no limit other than the timers; 0 when callbacks
-    /// are ready), then runs what is ready.
+    /// are ready), then runs what is ready. From inside a callback (`run` or
+    /// `run_once` nested in an iteration) it fails with
+    /// `std::errc::operation_in_progress`.
     void run_once(std::optional<double> timeout, std::error_code& ec);
     /// Makes `run` return after the current iteration (before it starts: after
-    /// the next one).
+    /// the next one). From another thread: `call_soon_threadsafe` a call of it.
     void stop() noexcept;
     /// True while `run` is running.
     bool is_running() const noexcept;
