@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -45,8 +46,6 @@ struct io_slot {
     callback writer;
     native_handle_type handle = invalid_native_handle;
     std::uint32_t generation = 0;
-    std::uint32_t reader_epoch = 0;  // changes whenever the reader is set or removed
-    std::uint32_t writer_epoch = 0;
     bool reading = false;
     bool writing = false;
     bool in_use = false;
@@ -145,10 +144,23 @@ struct loop_state {
     std::vector<heap_entry> heap;
     std::uint64_t next_seq = 0;
 
-    // Readers and writers.
-    std::vector<io_slot> ios;
+    // Readers and writers, in chunks that never move: a callback runs in
+    // place, and handles added meanwhile do not move it.
+    static constexpr std::uint32_t chunk_bits = 6;
+    static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
+    std::vector<std::unique_ptr<io_slot[]>> chunks;
+    std::uint32_t io_count = 0;  // slots made so far (they are never unmade)
     std::vector<std::uint32_t> io_free;
     handle_table handles;
+    // The reader or writer running now (one at a time: run_once does not
+    // nest). Removing or replacing it leaves it in its slot until it returns:
+    // `dirty` says it is to be destroyed then, `replacement` what takes its
+    // place, `freed` that its slot goes back to the free list only then.
+    std::uint32_t run_slot = no_slot;
+    bool run_write = false;
+    bool run_dirty = false;
+    bool run_freed = false;
+    callback replacement;
 
     // The call_soon queue: a ring of a power-of-two size.
     std::vector<callback> ring;
@@ -253,48 +265,74 @@ struct loop_state {
     static event interest(const io_slot& s) noexcept {
         return (s.reading ? event::readable : event::none) | (s.writing ? event::writable : event::none);
     }
+    io_slot& io(std::uint32_t slot) noexcept { return chunks[slot >> chunk_bits][slot & (chunk_size - 1)]; }
+    bool is_running(std::uint32_t slot, bool write) const noexcept { return slot == run_slot && write == run_write; }
+    std::uint32_t new_io() {
+        if (!io_free.empty()) {
+            const std::uint32_t slot = io_free.back();
+            io_free.pop_back();
+            return slot;
+        }
+        if ((io_count & (chunk_size - 1)) == 0) {
+            chunks.emplace_back(new io_slot[chunk_size]);
+            io_free.reserve(std::size_t{io_count} + chunk_size);
+        }
+        return io_count++;
+    }
     void free_io(std::uint32_t slot) noexcept {
-        io_slot& s = ios[slot];
+        io_slot& s = io(slot);
         handles.erase(s.handle);
         s.in_use = false;
         s.reading = s.writing = false;
         s.handle = invalid_native_handle;
         ++s.generation;
-        io_free.push_back(slot);  // reserved as the pool grew
+        if (slot == run_slot) {
+            run_freed = true;  // not reused while its callback runs
+            run_dirty = true;
+        } else {
+            io_free.push_back(slot);  // reserved as the pool grew
+        }
     }
-    // Runs the reader (or writer) of `slot`, moved out for the call so that
-    // the callback may remove or replace itself; put back afterwards (even
-    // when it throws) unless it was removed or replaced meanwhile.
-    void invoke_io(std::uint32_t slot, std::uint32_t generation, bool write) {
+    // Runs the reader (or writer) of `slot` where it is stored. What it
+    // does to itself (removal, replacement, its slot freed) is settled after
+    // it returns, or throws.
+    void invoke_io(io_slot& s, std::uint32_t slot, bool write) {
         struct guard {
-            loop_state* st;
-            std::uint32_t slot, generation, epoch;
-            bool write;
-            callback f;
+            loop_state& st;
             ~guard() {
-                if (slot >= st->ios.size()) return;
-                io_slot& s = st->ios[slot];
-                if (!s.in_use || s.generation != generation) return;
-                if ((write ? s.writer_epoch : s.reader_epoch) != epoch) return;
-                (write ? s.writer : s.reader) = std::move(f);
+                if (st.run_dirty) st.settle();
+                st.run_slot = no_slot;
             }
-        };
-        io_slot& s = ios[slot];
-        guard g{this, slot, generation, write ? s.writer_epoch : s.reader_epoch, write,
-                std::move(write ? s.writer : s.reader)};
-        if (g.f) g.f();
+        } g{*this};
+        run_slot = slot;
+        run_write = write;
+        (write ? s.writer : s.reader)();
+    }
+    void settle() noexcept {
+        run_dirty = false;
+        io_slot& s = io(run_slot);
+        callback& f = run_write ? s.writer : s.reader;
+        callback done = std::move(f);  // destroyed last
+        f = std::move(replacement);
+        if (run_freed) {
+            run_freed = false;
+            io_free.push_back(run_slot);
+        }
     }
     void dispatch(const poll_event& e) {
         const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
         const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
+        if (slot >= io_count) return;
+        io_slot& s = io(slot);
+        if (s.generation != generation) return;  // a slot freed (or reused) since the wait
         const bool failed = has(e.events, event::hangup) || has(e.events, event::error);
-        if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
-        if (ios[slot].reading && (failed || has(e.events, event::readable))) invoke_io(slot, generation, false);
-        // A readable-only event (the common one) has no writer to run: the
-        // slot is not checked again.
-        if (!failed && !has(e.events, event::writable)) return;
-        if (slot >= ios.size() || !ios[slot].in_use || ios[slot].generation != generation) return;
-        if (ios[slot].writing) invoke_io(slot, generation, true);
+        if (s.reading && (failed || has(e.events, event::readable))) {
+            invoke_io(s, slot, false);
+            // A readable-only event (the common one) has no writer to run.
+            if (!failed && !has(e.events, event::writable)) return;
+            if (s.generation != generation) return;
+        }
+        if (s.writing && (failed || has(e.events, event::writable))) invoke_io(s, slot, true);
     }
 
     // Signals ------------------------------------------------------------------
@@ -379,12 +417,15 @@ void loop::close() noexcept {
         st.free_timer(i);
     }
     st.heap.clear();
-    for (std::uint32_t i = 0; i < st.ios.size(); ++i) {
-        if (!st.ios[i].in_use) continue;
-        st.ios[i].reader.reset();
-        st.ios[i].writer.reset();
+    for (std::uint32_t i = 0; i < st.io_count; ++i) {
+        detail::io_slot& s = st.io(i);
+        if (!s.in_use) continue;
+        // A callback running now (close from a reader) is destroyed when it returns.
+        if (!st.is_running(i, false)) s.reader.reset();
+        if (!st.is_running(i, true)) s.writer.reset();
         st.free_io(i);
     }
+    st.replacement.reset();
     st.handles.clear();
     while (st.count > 0) st.pop();
     {
@@ -470,15 +511,8 @@ void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code
     std::uint32_t slot = st.handles.find(h);
     if (slot == detail::no_slot) {
         st.handles.reserve_one();
-        if (st.io_free.empty()) {
-            st.ios.emplace_back();
-            st.io_free.reserve(st.ios.capacity());
-            slot = static_cast<std::uint32_t>(st.ios.size() - 1);
-        } else {
-            slot = st.io_free.back();
-            st.io_free.pop_back();
-        }
-        detail::io_slot& s = st.ios[slot];
+        slot = st.new_io();
+        detail::io_slot& s = st.io(slot);
         st.poll.add(h, write ? event::writable : event::readable, st.tag(slot, s.generation), ec);
         if (ec) {
             st.io_free.push_back(slot);
@@ -488,18 +522,23 @@ void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code
         s.handle = h;
         st.handles.insert(h, slot);
     } else {
-        detail::io_slot& s = st.ios[slot];
+        detail::io_slot& s = st.io(slot);
         if (!(write ? s.writing : s.reading)) {
             st.poll.modify(h, st.interest(s) | (write ? event::writable : event::readable),
                            st.tag(slot, s.generation), ec);
             if (ec) return;
         }
     }
-    detail::io_slot& s = st.ios[slot];
+    detail::io_slot& s = st.io(slot);
+    (write ? s.writing : s.reading) = true;
+    if (st.is_running(slot, write)) {  // replacing itself: takes its place when it returns
+        callback old = std::move(st.replacement);
+        st.replacement = std::move(f);
+        st.run_dirty = true;
+        return;
+    }
     callback old = std::move(write ? s.writer : s.reader);  // destroyed after the update
     (write ? s.writer : s.reader) = std::move(f);
-    (write ? s.writing : s.reading) = true;
-    ++(write ? s.writer_epoch : s.reader_epoch);
 }
 
 namespace {
@@ -511,11 +550,16 @@ bool unwatch(detail::loop_state& st, native_handle_type h, bool write, std::erro
     }
     const std::uint32_t slot = st.handles.find(h);
     if (slot == detail::no_slot) return false;
-    detail::io_slot& s = st.ios[slot];
+    detail::io_slot& s = st.io(slot);
     if (!(write ? s.writing : s.reading)) return false;
-    callback old = std::move(write ? s.writer : s.reader);  // destroyed last
+    callback old;  // destroyed last
+    if (st.is_running(slot, write)) {  // removing itself: destroyed when it returns
+        old = std::move(st.replacement);
+        st.run_dirty = true;
+    } else {
+        old = std::move(write ? s.writer : s.reader);
+    }
     (write ? s.writing : s.reading) = false;
-    ++(write ? s.writer_epoch : s.reader_epoch);
     // The handle is forgotten even when the poller refuses (a handle closed
     // too early); the error is reported.
     if (s.reading || s.writing) {
