@@ -149,6 +149,7 @@ struct loop_state {
     static constexpr std::uint32_t chunk_bits = 6;
     static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
     std::vector<std::unique_ptr<io_slot[]>> chunks;
+    std::vector<io_slot*> slots;  // each slot's address, for one load per event
     std::uint32_t io_count = 0;  // slots made so far (they are never unmade)
     std::vector<std::uint32_t> io_free;
     handle_table handles;
@@ -172,11 +173,24 @@ struct loop_state {
     std::mutex mutex;
     std::vector<callback> incoming;
     std::vector<callback> draining;
-    std::atomic<bool> has_incoming{false};
+    // Set by call_soon_threadsafe and by a stop signal (whose handler finds
+    // this loop through signal_owner): the one flag an iteration checks for
+    // what came from outside.
+    std::atomic<bool> poked{false};
 
     std::array<poll_event, 256> events{};
     loop_closer* closers = nullptr;  // loop::link: ended first by close()
     bool stopping = false;
+    // Something besides readers and writers to look at: set by call_soon, a
+    // timer scheduled, stop() and close() and, with `poked`, from outside;
+    // worked out again before a wait. While it is false an iteration checks
+    // nothing else. (Atomic for the other threads and the signal handler;
+    // the loop's own relaxed stores are plain ones.)
+    std::atomic<bool> attention{false};
+    void attend() noexcept { attention.store(true, std::memory_order_relaxed); }
+    // Of the iteration under way: what was scheduled and queued before it.
+    std::uint64_t seq_limit = 0;
+    std::size_t todo = 0;
     bool running = false;
     bool iterating = false;  // inside run_once: a nested run_once is refused
     bool owns_signals = false;
@@ -189,6 +203,7 @@ struct loop_state {
 
     // The ring ---------------------------------------------------------------
     void push(callback&& f) {
+        attend();
         if (count == ring.size()) {
             std::vector<callback> bigger(ring.empty() ? 16 : ring.size() * 2);
             for (std::size_t i = 0; i < count; ++i) bigger[i] = std::move(ring[(head + i) & (ring.size() - 1)]);
@@ -204,12 +219,16 @@ struct loop_state {
         --count;
         return f;
     }
-    void drain_incoming() {
-        if (!has_incoming.load(std::memory_order_acquire)) return;
+    // What came from outside: a stop signal, callbacks from other threads.
+    void take_pokes() {
+        if (!poked.load() || !poked.exchange(false)) return;
+        if (owns_signals && signal_seen.exchange(0) != 0) {
+            stopping = true;
+            attend();
+        }
         {
             std::lock_guard<std::mutex> lock(mutex);
             draining.swap(incoming);
-            has_incoming.store(false, std::memory_order_relaxed);
         }
         for (callback& f : draining) push(std::move(f));
         draining.clear();
@@ -265,7 +284,7 @@ struct loop_state {
     static event interest(const io_slot& s) noexcept {
         return (s.reading ? event::readable : event::none) | (s.writing ? event::writable : event::none);
     }
-    io_slot& io(std::uint32_t slot) noexcept { return chunks[slot >> chunk_bits][slot & (chunk_size - 1)]; }
+    io_slot& io(std::uint32_t slot) noexcept { return *slots[slot]; }
     bool is_running(std::uint32_t slot, bool write) const noexcept { return slot == run_slot && write == run_write; }
     std::uint32_t new_io() {
         if (!io_free.empty()) {
@@ -276,6 +295,8 @@ struct loop_state {
         if ((io_count & (chunk_size - 1)) == 0) {
             chunks.emplace_back(new io_slot[chunk_size]);
             io_free.reserve(std::size_t{io_count} + chunk_size);
+            slots.reserve(std::size_t{io_count} + chunk_size);
+            for (std::uint32_t i = 0; i < chunk_size; ++i) slots.push_back(&chunks.back()[i]);
         }
         return io_count++;
     }
@@ -319,21 +340,10 @@ struct loop_state {
             io_free.push_back(run_slot);
         }
     }
-    void dispatch(const poll_event& e) {
-        const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
-        const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
-        if (slot >= io_count) return;
-        io_slot& s = io(slot);
-        if (s.generation != generation) return;  // a slot freed (or reused) since the wait
-        const bool failed = has(e.events, event::hangup) || has(e.events, event::error);
-        if (s.reading && (failed || has(e.events, event::readable))) {
-            invoke_io(s, slot, false);
-            // A readable-only event (the common one) has no writer to run.
-            if (!failed && !has(e.events, event::writable)) return;
-            if (s.generation != generation) return;
-        }
-        if (s.writing && (failed || has(e.events, event::writable))) invoke_io(s, slot, true);
-    }
+    // An iteration (loop::run_once once its arguments are checked) ------------
+    void cycle(std::optional<double> timeout, bool once, std::error_code& ec);
+    std::optional<double> slow_limit(std::optional<double> limit);
+    void run_due();
 
     // Signals ------------------------------------------------------------------
     void release_signals() noexcept {
@@ -348,7 +358,11 @@ namespace {
 void on_stop_signal(int sig) {
     std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
     signal_seen.store(1);
-    if (loop_state* owner = signal_owner.load()) owner->poll.wake();
+    if (loop_state* owner = signal_owner.load()) {
+        owner->poked.store(true);
+        owner->attention.store(true);
+        owner->poll.wake();
+    }
 }
 }  // namespace
 
@@ -431,10 +445,11 @@ void loop::close() noexcept {
     {
         std::lock_guard<std::mutex> lock(st.mutex);
         st.incoming.clear();
-        st.has_incoming.store(false);
+        st.poked.store(false);
     }
     st.poll.close();
     st.stopping = false;
+    st.attend();  // a run ends at once
 }
 
 double loop::time() const noexcept { return state_->now(); }
@@ -448,7 +463,8 @@ void loop::queue_threadsafe(callback&& f) {
     {
         std::lock_guard<std::mutex> lock(st.mutex);
         st.incoming.push_back(std::move(f));
-        st.has_incoming.store(true, std::memory_order_release);
+        st.poked.store(true);
+        st.attention.store(true);
     }
     st.poll.wake();
 }
@@ -471,6 +487,7 @@ timer loop::schedule(double when, callback&& f) {
     t.when = when;
     t.seq = st.next_seq++;
     st.heap.push_back(detail::heap_entry{when, t.seq, slot});
+    st.attend();
     t.heap_index = static_cast<std::uint32_t>(st.heap.size() - 1);
     st.sift_up(st.heap.size() - 1);
     return timer(this, slot, t.generation);
@@ -596,52 +613,98 @@ void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
         ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
-    struct iteration {
-        detail::loop_state& st;
-        ~iteration() { st.iterating = false; }
-    } in_iteration{st};
-    st.iterating = true;
-    st.drain_incoming();
-    std::optional<double> limit = timeout;
-    if (st.count > 0 || st.stopping || (st.owns_signals && detail::signal_seen.load() != 0)) {
-        limit = 0.0;
-    } else if (!st.heap.empty()) {
-        double until = st.heap.front().when - st.now();
+    st.cycle(timeout, true, ec);
+}
+
+namespace detail {
+// The wait's limit when there is more to do than wait for events: callbacks
+// queued (or coming from outside), a stop, timers.
+std::optional<double> loop_state::slow_limit(std::optional<double> limit) {
+    // Cleared before looking: whatever comes from outside after this sets it again.
+    attention.store(false);
+    take_pokes();
+    if (count > 0 || stopping || !heap.empty()) attend();
+    if (count > 0 || stopping) return 0.0;
+    if (!heap.empty()) {
+        double until = heap.front().when - now();
         if (!(until > 0)) until = 0;
-        if (until > detail::max_timeout_seconds) until = detail::max_timeout_seconds;
+        if (until > max_timeout_seconds) until = max_timeout_seconds;
         if (!limit || until < *limit) limit = until;
     }
-    const std::size_t n = st.poll.wait(st.events.data(), st.events.size(), limit, ec);
-    if (ec) return;
-    if (st.owns_signals && detail::signal_seen.exchange(0) != 0) st.stopping = true;
-    st.drain_incoming();
-
-    // What callbacks of this iteration schedule runs in the next one.
-    const std::uint64_t seq_limit = st.next_seq;
-    std::size_t todo = st.count;
-
-    for (std::size_t k = 0; k < n; ++k) st.dispatch(st.events[k]);
-
-    // The clock is read only when a timer is due to be checked: an iteration
-    // with no timers (a busy server's usual one) spares the call.
-    const double now = st.heap.empty() ? 0.0 : st.now();
-    while (!st.heap.empty() && st.heap.front().when <= now && st.heap.front().seq < seq_limit) {
-        const std::uint32_t slot = st.heap.front().slot;
-        callback f = std::move(st.timers[slot].fn);
-        st.erase_at(0);
-        st.free_timer(slot);
-        f();
-    }
-
-    while (todo > 0 && st.count > 0) {
-        --todo;
-        callback f = st.pop();
-        f();
-    }
-    // A signal that came during the callbacks stops after this iteration.
-    if (st.owns_signals && detail::signal_seen.exchange(0) != 0) st.stopping = true;
-    if (!st.running) st.stopping = false;
+    return limit;
 }
+
+// Runs the timers due and the callbacks queued before this iteration began.
+void loop_state::run_due() {
+    // The clock is read only when a timer is due to be checked.
+    const double t = heap.empty() ? 0.0 : now();
+    while (!heap.empty() && heap.front().when <= t && heap.front().seq < seq_limit) {
+        const std::uint32_t slot = heap.front().slot;
+        callback f = std::move(timers[slot].fn);
+        erase_at(0);
+        free_timer(slot);
+        f();
+    }
+    while (todo > 0 && count > 0) {
+        --todo;
+        callback f = pop();
+        f();
+    }
+}
+
+// Iterations: one (run_once) or until stopped or closed (run), in one
+// function so that the common iteration (no timer, nothing queued, no
+// signal) is a tight loop: one check before the wait, the events each
+// reaching its slot with one generation check, one check after.
+void loop_state::cycle(std::optional<double> timeout, bool once, std::error_code& ec) {
+    struct iteration {
+        loop_state& st;
+        ~iteration() { st.iterating = false; }
+    } in_iteration{*this};
+    iterating = true;
+    constexpr event to_read = event::readable | event::hangup | event::error;
+    constexpr event to_write = event::writable | event::hangup | event::error;
+    for (;;) {
+        const std::size_t n = attention.load(std::memory_order_relaxed)
+                                  ? poll.wait(events.data(), events.size(), slow_limit(timeout), ec)
+                                  : poll.wait(events.data(), events.size(), timeout, ec);
+        if (ec) return;
+
+        const bool look = attention.load(std::memory_order_relaxed);  // false: no timer, nothing queued
+        if (look) {
+            take_pokes();
+            // What callbacks of this iteration schedule runs in the next one.
+            seq_limit = next_seq;
+            todo = count;
+        }
+
+        for (std::size_t k = 0; k < n; ++k) {
+            const poll_event& e = events[k];
+            const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
+            const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
+            io_slot& s = io(slot);  // a tag is only ever one of the slots made, never unmade
+            if (s.generation != generation) continue;  // a slot freed (or reused) since the wait
+            if (s.reading && has(e.events, to_read)) {
+                invoke_io(s, slot, false);
+                // A readable-only event (the common one) has no writer to run.
+                if (!has(e.events, to_write) || s.generation != generation) continue;
+            }
+            if (s.writing && has(e.events, to_write)) invoke_io(s, slot, true);
+        }
+
+        if (look) run_due();
+        // A signal that came during the callbacks stops after this iteration.
+        if (attention.load(std::memory_order_relaxed)) {
+            take_pokes();
+            if (!once && (stopping || !poll.is_open())) return;
+        }
+        if (once) {
+            if (!running) stopping = false;
+            return;
+        }
+    }
+}
+}  // namespace detail
 
 void loop::run(std::error_code& ec) {
     detail::loop_state& st = *state_;
@@ -662,13 +725,13 @@ void loop::run(std::error_code& ec) {
         }
     } g{st};
     st.running = true;
-    for (;;) {
-        run_once(std::nullopt, ec);
-        if (ec || st.stopping || !st.poll.is_open()) return;
-    }
+    st.cycle(std::nullopt, false, ec);
 }
 
-void loop::stop() noexcept { state_->stopping = true; }
+void loop::stop() noexcept {
+    state_->stopping = true;
+    state_->attend();
+}
 
 bool loop::is_running() const noexcept { return state_->running; }
 
