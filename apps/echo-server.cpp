@@ -103,7 +103,7 @@ public:
     // buffer and echoes at once; what the client does not take is kept, and
     // the connection becomes a writer until it is sent.
     void receive(connection& c) {
-        std::error_code ec;
+        std::error_code& ec = ec_;
         const std::size_t n = c.sock.recv_into(shared_.get(), buffer_size, ec);
         if (n == 0) {
             if (!ec) {
@@ -175,7 +175,7 @@ public:
             datagrams_.reset(new char[max_batch * max_datagram]);
             for (std::size_t k = 0; k < max_batch; ++k) slots_[k].buffer(datagrams_.get() + k * max_datagram, max_datagram);
         }
-        std::error_code ec;
+        std::error_code& ec = ec_;
         for (;;) {
             const std::size_t n = udp.recv_many(slots_, want_, ec);
             if (n == 0) {
@@ -277,6 +277,7 @@ private:
     }
 
     portsock::loop& loop_;
+    std::error_code ec_;  // the readers' (made once: a std::error_code() calls system_category())
     portsock::socket& listener_;
     portsock::socket& udp_;
     std::vector<std::unique_ptr<connection>> connections_;

@@ -341,7 +341,8 @@ struct loop_state {
         }
     }
     // An iteration (loop::run_once once its arguments are checked) ------------
-    void cycle(std::optional<double> timeout, bool once, std::error_code& ec);
+    template <bool once>
+    void cycle(std::optional<double> timeout, std::error_code& ec);
     std::optional<double> slow_limit(std::optional<double> limit);
     void run_due();
 
@@ -613,7 +614,7 @@ void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
         ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
-    st.cycle(timeout, true, ec);
+    st.cycle<true>(timeout, ec);
 }
 
 namespace detail {
@@ -656,7 +657,8 @@ void loop_state::run_due() {
 // function so that the common iteration (no timer, nothing queued, no
 // signal) is a tight loop: one check before the wait, the events each
 // reaching its slot with one generation check, one check after.
-void loop_state::cycle(std::optional<double> timeout, bool once, std::error_code& ec) {
+template <bool once>
+void loop_state::cycle(std::optional<double> timeout, std::error_code& ec) {
     struct iteration {
         loop_state& st;
         ~iteration() { st.iterating = false; }
@@ -665,10 +667,11 @@ void loop_state::cycle(std::optional<double> timeout, bool once, std::error_code
     constexpr event to_read = event::readable | event::hangup | event::error;
     constexpr event to_write = event::writable | event::hangup | event::error;
     for (;;) {
+        // run() waits without a limit unless a timer sets one.
         const std::size_t n = attention.load(std::memory_order_relaxed)
                                   ? poll.wait(events.data(), events.size(), slow_limit(timeout), ec)
-                                  : poll.wait(events.data(), events.size(), timeout, ec);
-        if (ec) return;
+                                  : poll.wait(events.data(), events.size(), once ? timeout : std::nullopt, ec);
+        if (n == 0 && ec) return;  // a wait that fails finds no events
 
         const bool look = attention.load(std::memory_order_relaxed);  // false: no timer, nothing queued
         if (look) {
@@ -678,8 +681,8 @@ void loop_state::cycle(std::optional<double> timeout, bool once, std::error_code
             todo = count;
         }
 
-        for (std::size_t k = 0; k < n; ++k) {
-            const poll_event& e = events[k];
+        for (const poll_event *p = events.data(), *end = p + n; p != end; ++p) {
+            const poll_event& e = *p;
             const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
             const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
             io_slot& s = io(slot);  // a tag is only ever one of the slots made, never unmade
@@ -698,7 +701,7 @@ void loop_state::cycle(std::optional<double> timeout, bool once, std::error_code
             take_pokes();
             if (!once && (stopping || !poll.is_open())) return;
         }
-        if (once) {
+        if constexpr (once) {
             if (!running) stopping = false;
             return;
         }
@@ -725,7 +728,7 @@ void loop::run(std::error_code& ec) {
         }
     } g{st};
     st.running = true;
-    st.cycle(std::nullopt, false, ec);
+    st.cycle<false>(std::nullopt, ec);
 }
 
 void loop::stop() noexcept {
