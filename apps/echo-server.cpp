@@ -1,4 +1,4 @@
-// An event-driven echo server: one thread, one poller, TCP and UDP on the
+// An event-driven echo server: one thread, one event loop, TCP and UDP on the
 // same port, every byte sent back.
 //
 //   echo-server [--host H] [--port P] [--tcp|--udp] [--v6-only]
@@ -13,19 +13,23 @@
 // PATH by a server that died is removed; a live server's, or a file that is
 // no socket, is an error. The server removes its own file when it ends.
 //
-// TCP connections read into one 64 KiB buffer shared by the loop and echo
-// from it at once; only what the client does not take yet is kept, per
-// connection, and while a connection holds any it is not read from
-// (back-pressure, no unbounded buffering). An idle connection holds no
-// buffer at all. UDP moves up to 32 datagrams per call (recv_many /
-// send_many), each sent back to its sender's address as received.
-// A client's half-close is passed on once its data is echoed. When accept
-// runs out of descriptors, accepting pauses (1 s, or until a connection
-// closes) instead of spinning, and says so once per shortage. Ctrl-C /
-// SIGTERM stop it cleanly.
+// It runs on one portsock::loop: the listener, each connection and the UDP
+// socket are readers (a connection is a writer instead while it holds data
+// its client has not taken yet). TCP connections read into one 64 KiB buffer
+// shared by all of them and echo from it at once; only what the client does
+// not take yet is kept, per connection, and while a connection holds any it
+// is not read from (back-pressure, no unbounded buffering). An idle
+// connection holds no buffer at all. UDP moves up to 32 datagrams per call
+// (recv_many / send_many), each sent back to its sender's address as
+// received. A client's half-close is passed on once its data is echoed. When
+// accept runs out of descriptors, accepting pauses (a 1 s call_later timer,
+// or until a connection closes) instead of spinning, and says so once per
+// shortage. Ctrl-C / SIGTERM stop the loop (loop::stop_on_signals) and the
+// server ends cleanly.
 #include "app.hpp"
 
-#include <chrono>
+#include <portsock/loop.hpp>
+
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -35,38 +39,42 @@ namespace {
 constexpr const char* program = "echo-server";
 constexpr const char* usage_text =
     "echo-server [--host H] [--port P] [--tcp|--udp] [--v6-only] | echo-server --unix PATH [--dgram]";
-constexpr std::size_t buffer_size = 64 * 1024;   // the loop's shared receive buffer
+constexpr std::size_t buffer_size = 64 * 1024;   // every connection's shared receive buffer
 constexpr std::size_t max_batch = 32;            // datagrams per recv_many
 constexpr std::size_t max_datagram = 65536;
 constexpr std::size_t probe_every = 64;          // lone datagrams between tries of two slots
 constexpr std::size_t wanted_handles = 65536;
-constexpr std::uint64_t listener_tag = 0;
-constexpr std::uint64_t udp_tag = 1;
-constexpr std::uint64_t first_connection_tag = 2;
+constexpr double accept_pause = 1.0;             // seconds without accepting in a shortage
 
 struct connection {
     portsock::socket sock;
     std::unique_ptr<char[]> pending;  // received, not yet echoed (null when none)
     std::size_t start = 0;            // echoed up to here
     std::size_t end = 0;              // pending up to here
-    portsock::event interest = portsock::event::readable;
+    std::size_t slot = 0;             // its place in the server's table
 };
 
 class server {
 public:
-    explicit server(portsock::poller& p) : poller_(p) {}
+    server(portsock::loop& l, portsock::socket& listener, portsock::socket& udp)
+        : loop_(l), listener_(listener), udp_(udp) {}
 
-    void accept_all(portsock::socket& listener) {
+    void start(std::error_code& ec) {
+        if (listener_.is_open()) loop_.add_reader(listener_, [this] { accept_all(); }, ec);
+        if (!ec && udp_.is_open()) loop_.add_reader(udp_, [this] { echo_datagrams(); }, ec);
+    }
+
+    void accept_all() {
         std::error_code ec;
         for (;;) {
-            auto [sock, peer] = listener.accept(ec);
+            auto [sock, peer] = listener_.accept(ec);
             if (portsock::would_block(ec)) {
                 end_shortage("descriptors to spare again");  // the backlog is drained
                 return;
             }
             if (ec == std::errc::too_many_files_open || ec == std::errc::too_many_files_open_in_system ||
                 ec == std::errc::no_buffer_space || ec == std::errc::not_enough_memory) {
-                pause(listener);
+                pause();
                 return;
             }
             if (ec) {
@@ -76,87 +84,98 @@ public:
             sock.setblocking(false, ec);
             if (!ec && !local_) sock.setsockopt(portsock::opt::no_delay, true, ec);
             const std::size_t slot = free_slot();
-            if (!ec) poller_.add(sock, portsock::event::readable, first_connection_tag + slot, ec);
+            auto c = std::make_unique<connection>();
+            c->slot = slot;
+            connection* p = c.get();
+            if (!ec) loop_.add_reader(sock, [this, p] { receive(*p); }, ec);
             if (ec) {
                 free_.push_back(slot);  // unused: the next connection takes it
                 app::report(program, "accept " + peer.to_string(), ec);
                 continue;
             }
-            connections_[slot] = std::make_unique<connection>();
-            connections_[slot]->sock = std::move(sock);
+            c->sock = std::move(sock);
+            connections_[slot] = std::move(c);
             ++open_;
         }
     }
 
-    void serve(std::uint64_t tag, portsock::event events) {
-        const std::size_t slot = static_cast<std::size_t>(tag - first_connection_tag);
-        connection& c = *connections_[slot];
-        std::error_code ec;
-        constexpr portsock::event readable_or_failed =
-            portsock::event::readable | portsock::event::hangup | portsock::event::error;
-        if (c.end == 0 && has(events, readable_or_failed)) {
-            // Nothing pending: read into the shared buffer and echo at once.
-            const std::size_t n = c.sock.recv_into(shared_.get(), buffer_size, ec);
-            if (n == 0) {
-                if (!ec) {
-                    // The client half-closed and everything is echoed (a
-                    // connection with data pending is not read from).
-                    c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
-                    return close(slot);
-                }
-                if (!portsock::would_block(ec)) return close(slot);
+    // The reader of a connection with nothing pending: reads into the shared
+    // buffer and echoes at once; what the client does not take is kept, and
+    // the connection becomes a writer until it is sent.
+    void receive(connection& c) {
+        std::error_code& ec = ec_;
+        const std::size_t n = c.sock.recv_into(shared_.get(), buffer_size, ec);
+        if (n == 0) {
+            if (!ec) {
+                // The client half-closed and everything is echoed (a
+                // connection with data pending is not read from).
+                c.sock.shutdown(portsock::shut::wr, ec);  // pass the half-close on
+                return close(c);
             }
-            std::size_t sent = 0;
-            while (sent < n) {
-                const std::size_t k = c.sock.send(shared_.get() + sent, n - sent, ec);
-                if (ec) {
-                    if (portsock::would_block(ec)) break;
-                    return close(slot);
-                }
-                sent += k;
-            }
-            if (sent < n) {  // the client is slow: keep the rest, stop reading
-                c.pending.reset(new char[n - sent]);
-                std::memcpy(c.pending.get(), shared_.get() + sent, n - sent);
-                c.start = 0;
-                c.end = n - sent;
-            }
-        } else if (c.end > 0) {
-            while (c.start < c.end) {
-                const std::size_t k = c.sock.send(c.pending.get() + c.start, c.end - c.start, ec);
-                if (ec) {
-                    if (portsock::would_block(ec)) break;
-                    return close(slot);
-                }
-                c.start += k;
-            }
-            if (c.start == c.end) {
-                c.pending.reset();
-                c.start = c.end = 0;
-            }
-        } else if (has(events, portsock::event::error)) {
-            return close(slot);
+            if (!portsock::would_block(ec)) return close(c);
+            return;
         }
-        const portsock::event want = c.end > 0 ? portsock::event::writable : portsock::event::readable;
-        if (want != c.interest) {
-            poller_.modify(c.sock, want, tag, ec);
-            c.interest = want;
+        std::size_t sent = 0;
+        while (sent < n) {
+            const std::size_t k = c.sock.send(shared_.get() + sent, n - sent, ec);
+            if (ec) {
+                if (portsock::would_block(ec)) break;
+                return close(c);
+            }
+            sent += k;
+        }
+        if (sent == n) return;
+        // The client is slow: keep the rest, stop reading, write when it can take more.
+        c.pending.reset(new char[n - sent]);
+        std::memcpy(c.pending.get(), shared_.get() + sent, n - sent);
+        c.start = 0;
+        c.end = n - sent;
+        connection* p = &c;
+        loop_.add_writer(c.sock, [this, p] { flush(*p); }, ec);
+        if (!ec) loop_.remove_reader(c.sock, ec);
+        if (ec) {
+            app::report(program, "watch a connection", ec);
+            close(c);
+        }
+    }
+
+    // The writer of a connection holding data: sends it, and reads again once
+    // it is all gone.
+    void flush(connection& c) {
+        std::error_code ec;
+        while (c.start < c.end) {
+            const std::size_t k = c.sock.send(c.pending.get() + c.start, c.end - c.start, ec);
+            if (ec) {
+                if (portsock::would_block(ec)) return;
+                return close(c);
+            }
+            c.start += k;
+        }
+        c.pending.reset();
+        c.start = c.end = 0;
+        connection* p = &c;
+        loop_.add_reader(c.sock, [this, p] { receive(*p); }, ec);
+        if (!ec) loop_.remove_writer(c.sock, ec);
+        if (ec) {
+            app::report(program, "watch a connection", ec);
+            close(c);
         }
     }
 
     // Datagrams in batches that adapt to the traffic: a full batch doubles
     // the next (up to 32) and is followed at once by another; a short one
-    // shrinks the next to what came and hands back to the poller, as does a
-    // lone datagram (level-triggered: the poller says at once if more wait).
-    // So a lone datagram costs a wait, one recvmsg and one sendto, and no
-    // receive that finds nothing; every 64th lone datagram is asked for with
-    // two slots, which lets a burst grow its batches again.
-    void echo_datagrams(portsock::socket& udp) {
+    // shrinks the next to what came and hands back to the loop, as does a
+    // lone datagram (level-triggered: the loop's poller says at once if more
+    // wait). So a lone datagram costs a wait, one recvmsg and one sendto, and
+    // no receive that finds nothing; every 64th lone datagram is asked for
+    // with two slots, which lets a burst grow its batches again.
+    void echo_datagrams() {
+        portsock::socket& udp = udp_;
         if (!datagrams_) {
             datagrams_.reset(new char[max_batch * max_datagram]);
             for (std::size_t k = 0; k < max_batch; ++k) slots_[k].buffer(datagrams_.get() + k * max_datagram, max_datagram);
         }
-        std::error_code ec;
+        std::error_code& ec = ec_;
         for (;;) {
             const std::size_t n = udp.recv_many(slots_, want_, ec);
             if (n == 0) {
@@ -177,11 +196,11 @@ public:
                 }
             }
             for (std::size_t k = 0; k < n; ++k) slots_[k].size = max_datagram;
-            if (n < want_) {  // short: the socket is drained (the poller says when it is not)
+            if (n < want_) {  // short: the socket is drained (the loop says when it is not)
                 want_ = n;
                 return;
             }
-            if (want_ == 1) {  // one of one: the poller says whether more wait
+            if (want_ == 1) {  // one of one: the loop says whether more wait
                 if (++lone_ == probe_every) {
                     lone_ = 0;
                     want_ = 2;
@@ -191,16 +210,6 @@ public:
             want_ = want_ * 2 < max_batch ? want_ * 2 : max_batch;  // full: a larger batch, at once
         }
     }
-
-    // Accepting again after a pause, once a connection closed or the pause ended.
-    void maybe_resume(portsock::socket& listener) {
-        if (!paused_ || (!closed_since_pause_ && std::chrono::steady_clock::now() < resume_at_)) return;
-        std::error_code ec;
-        poller_.add(listener, portsock::event::readable, listener_tag, ec);
-        paused_ = false;
-    }
-
-    std::optional<double> wait_limit() const { return paused_ ? std::optional<double>(0.1) : std::nullopt; }
 
     /// Says how many pauses a descriptor shortage took, when it ends (the
     /// backlog drained) or when the server stops during one.
@@ -213,9 +222,12 @@ public:
     /// The connections are Unix-domain streams (no Nagle to switch off).
     void serve_local() { local_ = true; }
 
+    /// After the loop ran: closes every connection (no more accepting).
     void close_all() {
-        for (std::size_t slot = 0; slot < connections_.size(); ++slot) {
-            if (connections_[slot]) close(slot);
+        stopped_ = true;
+        resume_.cancel();
+        for (auto& c : connections_) {
+            if (c) close(*c);
         }
     }
 
@@ -230,22 +242,23 @@ private:
         return connections_.size() - 1;
     }
 
-    void close(std::size_t slot) {
+    void close(connection& c) {
         std::error_code ec;
-        poller_.remove(connections_[slot]->sock, ec);
-        connections_[slot].reset();
+        loop_.remove_reader(c.sock, ec);  // the one it has of the two
+        loop_.remove_writer(c.sock, ec);
+        const std::size_t slot = c.slot;
+        connections_[slot].reset();  // closes the socket
         free_.push_back(slot);
         --open_;
-        closed_since_pause_ = true;
+        if (paused_ && !stopped_) resume();  // a descriptor to spare
     }
 
-    void pause(portsock::socket& listener) {
+    void pause() {
         if (paused_) return;
         std::error_code ec;
-        poller_.remove(listener, ec);
+        loop_.remove_reader(listener_, ec);
         paused_ = true;
-        closed_since_pause_ = false;
-        resume_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        resume_ = loop_.call_later(accept_pause, [this] { resume(); });
         // Said once per shortage: while connections wait in the backlog, each
         // close lets one in and the next accept pauses again (counted).
         if (pauses_++ > 0) return;
@@ -253,14 +266,27 @@ private:
                                  " connections open: accepting paused");
     }
 
-    portsock::poller& poller_;
+    // Accepting again, once a connection closed or the pause ended.
+    void resume() {
+        if (!paused_) return;
+        resume_.cancel();
+        paused_ = false;
+        std::error_code ec;
+        loop_.add_reader(listener_, [this] { accept_all(); }, ec);
+        if (ec) app::report(program, "watch the listener", ec);
+    }
+
+    portsock::loop& loop_;
+    std::error_code ec_;  // the readers' (made once: a std::error_code() calls system_category())
+    portsock::socket& listener_;
+    portsock::socket& udp_;
     std::vector<std::unique_ptr<connection>> connections_;
     std::vector<std::size_t> free_;
     std::size_t open_ = 0;
     bool paused_ = false;
-    bool closed_since_pause_ = false;
+    bool stopped_ = false;
+    portsock::timer resume_;  // the end of an accept pause
     std::size_t pauses_ = 0;  // in the current shortage (said at the first)
-    std::chrono::steady_clock::time_point resume_at_;
     std::unique_ptr<char[]> shared_{new char[buffer_size]};  // every connection's reads
     std::unique_ptr<char[]> datagrams_;                       // the UDP slots' room
     portsock::datagram slots_[max_batch];
@@ -312,10 +338,13 @@ int main(int argc, char** argv) {
         app::report(program, "can keep only about " + std::to_string(limit) +
                                  " connections open: the open-file limit is that low (ulimit -Hn)");
     }
-    portsock::poller poller;
-    poller.open(ec);
-    if (ec) return app::fail(program, "poller", ec);
-    app::handle_stop_signals(&poller);
+    // The sockets are declared before the loop: removed from it before they close.
+    portsock::socket listener, datagrams;
+    portsock::loop loop;
+    loop.open(ec);
+    if (ec) return app::fail(program, "event loop", ec);
+    loop.stop_on_signals(ec);  // Ctrl-C / SIGTERM end loop.run()
+    if (ec) return app::fail(program, "stop on signals", ec);
 
     portsock::endpoint address;
     if (local) {
@@ -345,14 +374,12 @@ int main(int argc, char** argv) {
         }
     } socket_file;
 
-    portsock::socket listener, datagrams;
     if (tcp) {
         listener = portsock::create_server(address, 1024, dual_stack, ec);
         if (ec) return app::fail(program, "listen on " + (local ? unix_path : address.to_string()), ec);
         if (local) socket_file.path = unix_path;
         if (!local) address = listener.getsockname(ec);  // the real port, for UDP too
         listener.setblocking(false, ec);
-        if (!ec) poller.add(listener, portsock::event::readable, listener_tag, ec);
         if (ec) return app::fail(program, "listen on " + (local ? unix_path : address.to_string()), ec);
     }
     if (udp) {
@@ -363,7 +390,6 @@ int main(int argc, char** argv) {
         if (local) socket_file.path = unix_path;
         if (!local) address = datagrams.getsockname(ec);
         datagrams.setblocking(false, ec);
-        if (!ec) poller.add(datagrams, portsock::event::readable, udp_tag, ec);
         if (ec) return app::fail(program, "bind " + (local ? unix_path : "UDP to " + address.to_string()), ec);
     }
     if (local) {
@@ -374,23 +400,12 @@ int main(int argc, char** argv) {
                  " on " + address.to_string() + (!any6 ? "" : dual_stack ? " (IPv4 too)" : " (IPv6 only)"));
     }
 
-    server s(poller);
+    server s(loop, listener, datagrams);
     if (local) s.serve_local();
-    std::array<portsock::poll_event, 256> ready;
-    while (!app::stop_requested()) {
-        const std::size_t n = poller.wait(ready, s.wait_limit(), ec);
-        if (ec) return app::fail(program, "wait", ec);
-        for (std::size_t k = 0; k < n; ++k) {
-            if (ready[k].tag >= first_connection_tag) {  // the common case first: one test
-                s.serve(ready[k].tag, ready[k].events);
-            } else if (ready[k].tag == listener_tag) {
-                s.accept_all(listener);
-            } else {
-                s.echo_datagrams(datagrams);
-            }
-        }
-        if (tcp) s.maybe_resume(listener);
-    }
+    s.start(ec);
+    if (ec) return app::fail(program, "event loop", ec);
+    loop.run(ec);
+    if (ec) return app::fail(program, "event loop", ec);
     s.end_shortage("stopping in a descriptor shortage");
     s.close_all();
     return app::ok;

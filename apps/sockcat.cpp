@@ -40,14 +40,16 @@
 // Exit status: 0 done, 1 could not resolve / connect / listen (-z: no port
 // open), 2 usage, 3 the transfer failed (reset, write error).
 //
-// Standard input cannot be polled like a socket on every system (a Windows
-// console or pipe cannot), so a thread reads it and hands the bytes to the
-// event loop through a socketpair.
+// It runs on a portsock::loop: the socket and standard input are readers,
+// -w and -q are call_later / call_at timers. Standard input cannot be polled
+// like a socket everywhere (a Windows console or pipe, a regular file under
+// epoll cannot): there a thread reads it and hands the bytes to the loop
+// through a socketpair, whose full buffer holds the thread back.
 #include "app.hpp"
 #include "stdio.hpp"
 
-#include <array>
-#include <chrono>
+#include <portsock/loop.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -302,13 +304,19 @@ portsock::socket connect_to(const std::string& host, int port, const options& o,
     return {};
 }
 
-// Standard input as the event loop sees it: the reading end of the
-// socketpair the stdin thread writes to (none with -d), whether it has
-// ended, and when sockcat is to quit after that (-q).
+// Standard input as the event loop sees it. Where it can be polled (a pipe,
+// a terminal or a socket on POSIX) the loop watches its descriptor and reads
+// it when it is ready (`direct`). Elsewhere (a Windows console or pipe, a
+// regular file, which epoll refuses) a thread reads it and hands the bytes to
+// the loop through a socketpair (`from_stdin`), whose buffer holds the
+// thread back while the network is slow. None with -d. `quit_at`: when
+// sockcat is to quit after its end (-q), on the loop's clock.
 struct input {
+    portsock::native_handle_type direct = portsock::invalid_native_handle;
     portsock::socket from_stdin;
     bool ended = false;
-    std::optional<std::chrono::steady_clock::time_point> quit_at;
+    std::optional<double> quit_at;
+    std::vector<char> converted;  // -C: a direct read with LF as CRLF
 };
 
 // Copies standard input into `to` (LF as CRLF with -C) until it ends, then
@@ -336,9 +344,20 @@ void pump_stdin(portsock::socket to, bool crlf) {
     to.shutdown(portsock::shut::wr, ec);
 }
 
-int start_input(const options& o, input& in) {
+int start_input(const options& o, input& in, portsock::loop& loop) {
     if (o.no_stdin) return app::ok;
     std::error_code ec;
+    // Try the loop on standard input itself first (watched only while relaying).
+    const portsock::native_handle_type h = app::stdin_handle();
+    if (h != portsock::invalid_native_handle) {
+        loop.add_reader(h, [] {}, ec);
+        if (!ec) {
+            loop.remove_reader(h, ec);
+            in.direct = h;
+            if (o.crlf) in.converted.reserve(2 * chunk);
+            return app::ok;
+        }
+    }
     auto [from_stdin, to_loop] = portsock::socketpair(portsock::family::unspec, portsock::type::stream, 0, ec);
     if (ec) return app::fail(program, "socketpair", ec);
     in.from_stdin = std::move(from_stdin);
@@ -346,95 +365,188 @@ int start_input(const options& o, input& in) {
     return app::ok;
 }
 
+// The handle the loop watches for standard input (none with -d).
+portsock::native_handle_type input_handle(const input& in) {
+    return in.direct != portsock::invalid_native_handle ? in.direct
+           : in.from_stdin.is_open()                   ? in.from_stdin.native_handle()
+                                                        : portsock::invalid_native_handle;
+}
+
+// Reads what standard input has into `buffer` (LF as CRLF with -C) and sets
+// `data` to the bytes to send: their count, 0 at its end.
+std::size_t read_input(input& in, const options& o, std::vector<char>& buffer, const char*& data,
+                       std::error_code& ec) {
+    data = buffer.data();
+    if (in.direct == portsock::invalid_native_handle) return in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
+    const long n = app::read_stdin(buffer.data(), buffer.size());
+    if (n < 0) {
+        ec = std::make_error_code(std::errc::io_error);
+        return 0;
+    }
+    const auto size = static_cast<std::size_t>(n);
+    if (!o.crlf) return size;
+    in.converted.clear();
+    for (std::size_t k = 0; k < size; ++k) {
+        if (buffer[k] == '\n') in.converted.push_back('\r');
+        in.converted.push_back(buffer[k]);
+    }
+    data = in.converted.data();
+    return in.converted.size();
+}
+
 // What standard input's end does to `net`: a half-close unless
 // --no-shutdown (or UDP, which has none), and the -q clock.
-void input_ended(portsock::socket& net, bool udp, const options& o, input& in, bool first_time) {
+void input_ended(portsock::socket& net, bool udp, const options& o, input& in, portsock::loop& loop, bool first_time) {
     std::error_code ec;
     if (!udp && !o.no_shutdown) net.shutdown(portsock::shut::wr, ec);
     if (!first_time) return;
     const std::optional<double> quit = udp && !o.quit ? std::optional<double>(udp_linger_seconds) : o.quit;
-    if (quit) {
-        in.quit_at = std::chrono::steady_clock::now() +
-                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(*quit));
-    }
+    if (quit) in.quit_at = loop.time() + *quit;
     verbose(o, std::string("end of standard input") + (udp ? "" : o.no_shutdown ? ", not half-closing" : ", half-closing") +
                    (o.quit ? ", quitting in " + std::to_string(static_cast<long>(*o.quit)) + " s" : ""));
 }
+
+// One relay on the loop: `net` and standard input are its readers, -w's idle
+// limit and -q's quit are its timers. See `relay`.
+class relayer {
+public:
+    relayer(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
+            std::optional<portsock::endpoint> peer)
+        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), peer_(std::move(peer)), buffer_(chunk) {}
+
+    int run() {
+        std::error_code ec;
+        loop_.add_reader(net_, [this] { from_network(); }, ec);
+        const portsock::native_handle_type stdin_h = input_handle(in_);
+        if (!ec && stdin_h != portsock::invalid_native_handle && !in_.ended) {
+            loop_.add_reader(stdin_h, [this] { from_input(); }, ec);
+            input_watched_ = !ec;
+        }
+        if (ec) {
+            forget();
+            return app::fail(program, "event loop", ec);
+        }
+        if (in_.ended) input_ended(net_, udp_, o_, in_, loop_, false);
+        if (in_.quit_at) schedule_quit();
+        arm_idle();
+        loop_.run(ec);
+        forget();
+        if (ec && !done_) return app::fail(program, "event loop", ec);
+        return status_;
+    }
+
+private:
+    void finish(int status) {
+        if (done_) return;
+        done_ = true;
+        status_ = status;
+        loop_.stop();
+    }
+    // Both sides have ended (with -k: the peer has).
+    void maybe_done() {
+        if (((in_.ended || o_.no_stdin) && network_done_) || (o_.keep && network_done_)) finish(app::ok);
+    }
+    // -w: the relay ends after that long with no traffic either way.
+    void arm_idle() {
+        if (!o_.wait || done_) return;
+        idle_.cancel();
+        idle_ = loop_.call_later(*o_.wait, [this] {
+            verbose(o_, "no traffic for " + std::to_string(static_cast<long>(o_.wait.value_or(0))) + " s, closing");
+            finish(app::ok);
+        });
+    }
+    void schedule_quit() {
+        quit_.cancel();
+        quit_ = loop_.call_at(*in_.quit_at, [this] {
+            if (!udp_ || o_.quit) verbose(o_, "quitting after the end of standard input");
+            finish(app::ok);
+        });
+    }
+    void from_input() {
+        if (done_) return;
+        std::error_code ec;
+        const char* data = nullptr;
+        const std::size_t got = read_input(in_, o_, buffer_, data, ec);
+        if (ec) return finish(app::fail(program, "read standard input", ec));
+        if (got == 0) {
+            in_.ended = true;
+            loop_.remove_reader(input_handle(in_), ec);
+            input_watched_ = false;
+            input_ended(net_, udp_, o_, in_, loop_, true);
+            if (in_.quit_at) schedule_quit();
+            ec.clear();
+        } else if (peer_) {
+            net_.sendto(data, got, *peer_, ec);
+        } else if (udp_) {
+            net_.send(data, got, ec);
+        } else {
+            net_.sendall(data, got, ec);
+        }
+        if (ec) return finish(transfer_error("send", ec));
+        arm_idle();
+        maybe_done();
+    }
+    void from_network() {
+        if (done_) return;
+        std::error_code ec;
+        std::size_t got = 0;
+        if (peer_) {
+            auto [count, from] = net_.recvfrom_into(buffer_.data(), buffer_.size(), ec);
+            got = count;
+            if (!ec && from != *peer_) verbose(o_, "datagram from " + from.to_string());
+            if (!ec) peer_ = from;
+        } else {
+            got = net_.recv_into(buffer_.data(), buffer_.size(), ec);
+        }
+        if (ec && ec != std::errc::message_size) return finish(transfer_error("recv", ec));
+        if (got == 0 && !udp_) {
+            network_done_ = true;
+            loop_.remove_reader(net_, ec);
+            network_watched_ = false;
+            verbose(o_, "the peer closed its side");
+        } else if (!app::write_stdout(buffer_.data(), got)) {
+            return finish(transfer_error("write standard output", std::make_error_code(std::errc::io_error)));
+        }
+        arm_idle();
+        maybe_done();
+    }
+    // Leaves the loop as it was (standard input stays for the next relay).
+    void forget() {
+        std::error_code ignored;
+        if (network_watched_) loop_.remove_reader(net_, ignored);
+        if (input_watched_) loop_.remove_reader(input_handle(in_), ignored);
+        network_watched_ = input_watched_ = false;
+        idle_.cancel();
+        quit_.cancel();
+    }
+
+    portsock::loop& loop_;
+    portsock::socket& net_;
+    bool udp_;
+    const options& o_;
+    input& in_;
+    std::optional<portsock::endpoint> peer_;
+    std::vector<char> buffer_;
+    portsock::timer idle_, quit_;
+    bool network_watched_ = true;  // from the start of run (removed on failure by forget)
+    bool input_watched_ = false;
+    bool network_done_ = false;
+    bool done_ = false;
+    int status_ = app::ok;
+};
 
 // Relays between `net` and standard input / output until both have ended
 // (with -k: until the peer has ended), the connection is idle for -w SECS,
 // or -q's time after standard input's end is up. `peer`: an unconnected UDP
 // socket's peer (-l -k -u), which each datagram received updates.
-int relay(portsock::socket& net, bool udp, const options& o, input& in, std::optional<portsock::endpoint> peer = {}) {
-    using clock = std::chrono::steady_clock;
-    std::error_code ec;
-    portsock::poller p;
-    p.open(ec);
-    if (!ec) p.add(net, portsock::event::readable, 0, ec);
-    if (!ec && in.from_stdin.is_open() && !in.ended) p.add(in.from_stdin, portsock::event::readable, 1, ec);
-    if (ec) return app::fail(program, "poller", ec);
-    if (in.ended) input_ended(net, udp, o, in, false);
-
-    std::vector<char> buffer(chunk);
-    bool network_done = false;
-    std::array<portsock::poll_event, 2> ready;
-    while (!((in.ended || o.no_stdin) && network_done) && !(o.keep && network_done)) {
-        std::optional<double> limit = o.wait;
-        bool quit_first = false;  // the -q time is up before -w's
-        if (in.quit_at) {
-            const double left = std::max(0.0, std::chrono::duration<double>(*in.quit_at - clock::now()).count());
-            if (left == 0.0) {
-                if (!udp || o.quit) verbose(o, "quitting after the end of standard input");
-                return app::ok;
-            }
-            if (!limit || left < *limit) limit = left, quit_first = true;
-        }
-        const std::size_t n = p.wait(ready, limit, ec);
-        if (ec) return app::fail(program, "wait", ec);
-        if (n == 0 && quit_first) continue;  // the check above ends it
-        if (n == 0) {
-            verbose(o, "no traffic for " + std::to_string(static_cast<long>(o.wait.value_or(0))) + " s, closing");
-            return app::ok;
-        }
-        for (std::size_t k = 0; k < n; ++k) {
-            if (ready[k].tag == 1) {
-                const std::size_t got = in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
-                if (ec) return app::fail(program, "read standard input", ec);
-                if (got == 0) {
-                    in.ended = true;
-                    p.remove(in.from_stdin, ec);
-                    input_ended(net, udp, o, in, true);
-                    ec.clear();
-                } else if (peer) {
-                    net.sendto(buffer.data(), got, *peer, ec);
-                } else if (udp) {
-                    net.send(buffer.data(), got, ec);
-                } else {
-                    net.sendall(buffer.data(), got, ec);
-                }
-                if (ec) return transfer_error("send", ec);
-            } else {
-                std::size_t got = 0;
-                if (peer) {
-                    auto [count, from] = net.recvfrom_into(buffer.data(), buffer.size(), ec);
-                    got = count;
-                    if (!ec && from != *peer) verbose(o, "datagram from " + from.to_string());
-                    if (!ec) peer = from;
-                } else {
-                    got = net.recv_into(buffer.data(), buffer.size(), ec);
-                }
-                if (ec && ec != std::errc::message_size) return transfer_error("recv", ec);
-                if (got == 0 && !udp) {
-                    network_done = true;
-                    p.remove(net, ec);
-                    verbose(o, "the peer closed its side");
-                } else if (!app::write_stdout(buffer.data(), got)) {
-                    return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
-                }
-            }
-        }
+int relay(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
+          std::optional<portsock::endpoint> peer = {}) {
+    if (in.quit_at && loop.time() >= *in.quit_at) {  // -k: the -q time ran out with the last peer
+        if (!udp || o.quit) verbose(o, "quitting after the end of standard input");
+        return app::ok;
     }
-    return app::ok;
+    relayer r(loop, net, udp, o, in, std::move(peer));
+    return r.run();
 }
 
 // -z: tries each port in `ports` (`80`, `http`, `20-30`) and says, with -v,
@@ -473,7 +585,7 @@ int scan(const std::string& host, const std::string& ports, const options& o) {
     return any_open ? app::ok : app::failed;
 }
 
-int serve_local(const std::string& path, const options& o, input& in) {
+int serve_local(const std::string& path, const options& o, input& in, portsock::loop& loop) {
     std::error_code ec;
     const portsock::endpoint address = portsock::endpoint::local(path, ec);
     if (ec) return app::fail(program, "Unix socket path " + path, ec);
@@ -483,7 +595,7 @@ int serve_local(const std::string& path, const options& o, input& in) {
         if (!ec) s.connect(address, ec);
         if (ec) return app::fail(program, "connect to " + path, ec);
         verbose(o, "connected to " + path);
-        return relay(s, false, o, in);
+        return relay(loop, s, false, o, in);
     }
     portsock::socket listener = portsock::create_server(address, 1, false, ec);
     if (ec) return app::fail(program, "listen on " + path, ec);
@@ -498,12 +610,12 @@ int serve_local(const std::string& path, const options& o, input& in) {
         }
         if (ec) return app::fail(program, "accept on " + path, ec);
         verbose(o, "connection on " + path);
-        const int status = relay(accepted.conn, false, o, in);
-        if (!o.keep || (in.quit_at && std::chrono::steady_clock::now() >= *in.quit_at)) return status;
+        const int status = relay(loop, accepted.conn, false, o, in);
+        if (!o.keep || (in.quit_at && loop.time() >= *in.quit_at)) return status;
     }
 }
 
-int serve(const options& o, input& in) {
+int serve(const options& o, input& in, portsock::loop& loop) {
     std::error_code ec;
     const auto type = o.udp ? portsock::type::dgram : portsock::type::stream;
     int port = 0;
@@ -551,8 +663,8 @@ int serve(const options& o, input& in) {
             if (ec) return app::fail(program, "accept", ec);
             verbose(o, "connection from " + accepted.address.to_string());
             if (!o.keep) s.close();
-            const int status = relay(accepted.conn, false, o, in);
-            if (!o.keep || (in.quit_at && std::chrono::steady_clock::now() >= *in.quit_at)) return status;
+            const int status = relay(loop, accepted.conn, false, o, in);
+            if (!o.keep || (in.quit_at && loop.time() >= *in.quit_at)) return status;
         }
     }
     // UDP: the first datagram names the peer; answer it alone from then on
@@ -564,10 +676,10 @@ int serve(const options& o, input& in) {
     if (!app::write_stdout(first.data(), n)) {
         return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
     }
-    if (o.keep) return relay(s, true, o, in, peer);
+    if (o.keep) return relay(loop, s, true, o, in, peer);
     s.connect(peer, ec);
     if (ec) return app::fail(program, "connect to " + peer.to_string(), ec);
-    return relay(s, true, o, in);
+    return relay(loop, s, true, o, in);
 }
 
 }  // namespace
@@ -582,11 +694,16 @@ int main(int argc, char** argv) {
     }
     if (o.scan) return scan(o.positional[0], o.positional[1], o);
 
+    // One loop for the whole run: standard input stays on it from peer to peer (-k).
+    portsock::loop loop;
+    std::error_code opened;
+    loop.open(opened);
+    if (opened) return app::fail(program, "event loop", opened);
     input in;
-    const int started = start_input(o, in);
+    const int started = start_input(o, in, loop);
     if (started != app::ok) return started;
-    if (o.local) return serve_local(o.positional[0], o, in);
-    if (o.listen) return serve(o, in);
+    if (o.local) return serve_local(o.positional[0], o, in, loop);
+    if (o.listen) return serve(o, in, loop);
 
     int port = 0;
     const int port_status = resolve_port(o.positional[1], o, port);
@@ -598,5 +715,5 @@ int main(int argc, char** argv) {
     if (ec) return app::fail(program, what, ec);
     std::error_code ignored;
     verbose(o, "connected to " + s.getpeername(ignored).to_string() + " from " + s.getsockname(ignored).to_string());
-    return relay(s, o.udp, o, in);
+    return relay(loop, s, o.udp, o, in);
 }

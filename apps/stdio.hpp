@@ -4,6 +4,8 @@
 // backend in apps/<posix|win32>/stdio.cpp.
 #pragma once
 
+#include <portsock/portsock.hpp>
+
 #include <cstddef>
 
 namespace app {
@@ -11,6 +13,12 @@ namespace app {
 /// Reads up to `size` bytes from standard input, waiting for at least one.
 /// Returns the count, 0 at end of input, -1 on error.
 long read_stdin(void* buffer, std::size_t size);
+
+/// Standard input as a handle an event loop may watch: its descriptor on
+/// POSIX (pollable when it is a pipe, a terminal or a socket; the loop
+/// refuses it otherwise), `portsock::invalid_native_handle` where standard
+/// input is never pollable (Windows: a console or a pipe is no SOCKET).
+portsock::native_handle_type stdin_handle();
 
 /// Writes all `size` bytes to standard output; false on error.
 bool write_stdout(const void* data, std::size_t size);

@@ -652,3 +652,118 @@ TEST(Loop, ThrowingFormsNameTheCall) {
     }
 }
 #endif
+
+// Callbacks that change their own registration ----------------------------------
+
+namespace {
+// Counts the live copies of a callback's capture: a callback destroyed while it
+// runs would be seen by its own check afterwards.
+struct alive_mark {
+    std::shared_ptr<int> count;
+    explicit alive_mark(std::shared_ptr<int> c) : count(std::move(c)) { ++*count; }
+    alive_mark(alive_mark&& o) noexcept : count(o.count) { ++*count; }
+    alive_mark(const alive_mark& o) : count(o.count) { ++*count; }
+    alive_mark& operator=(const alive_mark&) = delete;
+    ~alive_mark() { --*count; }
+};
+}  // namespace
+
+TEST(Loop, AReaderRemovingItselfLivesUntilItReturns) {
+    auto ab = stream_pair();
+    ps::loop l;
+    open_loop(l);
+    auto live = std::make_shared<int>(0);
+    std::error_code ec;
+    int seen_after_remove = -1;
+    std::string tail(64, 't');  // on the heap: asan sees a use after free
+    std::string used;
+    l.add_reader(ab.first, [&, mark = alive_mark(live), tail] {
+        std::error_code rec;
+        EXPECT_TRUE(l.remove_reader(ab.first, rec));
+        ab.first.close();  // its handle may now be reused by a new reader
+        auto cd = stream_pair();
+        l.add_reader(cd.first, [] {}, rec);
+        EXPECT_OK(rec);
+        seen_after_remove = *mark.count;
+        used = tail;  // the capture is still there
+        EXPECT_TRUE(l.remove_reader(cd.first, rec));
+    }, ec);
+    ASSERT_OK(ec);
+    EXPECT_EQ(*live, 1);
+    send_byte(ab.second);
+    while (seen_after_remove < 0) run_once(l, 5.0);
+    EXPECT_EQ(seen_after_remove, 1);
+    EXPECT_EQ(used, tail);
+    EXPECT_EQ(*live, 0);  // destroyed once it returned
+}
+
+TEST(Loop, AReaderReplacingItselfRunsToTheEndThenTheNewOneRuns) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::loop l;
+    open_loop(l);
+    auto live = std::make_shared<int>(0);
+    std::error_code ec;
+    std::string who;
+    auto drain = [&a] {
+        char c;
+        std::error_code rec;
+        a.recv_into(&c, 1, rec);
+    };
+    l.add_reader(a, [&, drain, mark = alive_mark(live), name = std::string("first")] {
+        drain();
+        std::error_code rec;
+        l.add_reader(a, [&, drain] { who += "+second"; drain(); }, rec);
+        l.add_reader(a, [&, drain] { who += "+third"; drain(); }, rec);  // replaces the replacement
+        EXPECT_EQ(*mark.count, 1);
+        who += name;
+    }, ec);
+    ASSERT_OK(ec);
+    ps::socket& b = ab.second;
+    send_byte(b);
+    while (who.empty()) run_once(l, 5.0);
+    EXPECT_EQ(*live, 0);
+    send_byte(b);
+    while (who.size() < std::string("first+third").size()) run_once(l, 5.0);
+    EXPECT_EQ(who, "first+third");
+    EXPECT_TRUE(l.remove_reader(a, ec));
+}
+
+TEST(Loop, AReaderAddingManyReadersKeepsRunning) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    constexpr int many = 300;  // several times the slots first made
+    std::vector<std::pair<ps::socket, ps::socket>> pairs;
+    pairs.reserve(many);
+    int others = 0;
+    std::string name_after;
+    l.add_reader(a, [&, name = std::string("adder")] {
+        char c;
+        std::error_code rec;
+        a.recv_into(&c, 1, rec);
+        for (int i = 0; i < many; ++i) {
+            pairs.push_back(stream_pair());
+            ps::socket* s = &pairs.back().first;
+            l.add_reader(*s, [&, s] {
+                char d;
+                std::error_code r;
+                s->recv_into(&d, 1, r);
+                ++others;
+            }, rec);
+            ASSERT_OK(rec);
+        }
+        name_after = name;
+    }, ec);
+    ASSERT_OK(ec);
+    send_byte(ab.second);
+    while (name_after.empty()) run_once(l, 5.0);
+    EXPECT_EQ(name_after, "adder");
+    for (auto& p : pairs) send_byte(p.second);
+    while (others < many) run_once(l, 5.0);
+    EXPECT_EQ(others, many);
+    for (auto& p : pairs) EXPECT_TRUE(l.remove_reader(p.first, ec));
+    EXPECT_TRUE(l.remove_reader(a, ec));
+}

@@ -25,4 +25,6 @@ bool write_stdout(const void* data, std::size_t size) {
     return true;
 }
 
+portsock::native_handle_type stdin_handle() { return 0; }
+
 }  // namespace app

@@ -29,4 +29,6 @@ bool write_stdout(const void* data, std::size_t size) {
     return true;
 }
 
+portsock::native_handle_type stdin_handle() { return portsock::invalid_native_handle; }
+
 }  // namespace app

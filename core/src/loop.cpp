@@ -6,7 +6,6 @@
 #include <portsock/poller.hpp>
 
 #include "checks.hpp"
-#include "sys.hpp"
 
 #include <array>
 #include <atomic>
@@ -46,34 +45,10 @@ struct io_slot {
     callback reader;
     callback writer;
     native_handle_type handle = invalid_native_handle;
-    std::uint32_t generation = 0;  // changes whenever the slot is freed
+    std::uint32_t generation = 0;
     bool reading = false;
     bool writing = false;
     bool in_use = false;
-};
-
-// The io slots, in chunks that never move: a reader or writer runs in place,
-// while it may add handles (growing the pool) or remove itself.
-class io_pool {
-public:
-    io_slot& operator[](std::uint32_t i) noexcept { return chunks_[i >> shift][i & (chunk - 1)]; }
-    std::uint32_t size() const noexcept { return size_; }
-    std::size_t capacity() const noexcept { return chunks_.size() * chunk; }
-    // Adds a slot (allocating a chunk when the last one is full).
-    std::uint32_t grow() {
-        if (size_ == capacity()) {
-            chunks_.reserve(chunks_.size() + 1);
-            std::unique_ptr<io_slot[]> fresh = std::make_unique<io_slot[]>(chunk);
-            chunks_.push_back(std::move(fresh));
-        }
-        return size_++;
-    }
-
-private:
-    static constexpr unsigned shift = 8;
-    static constexpr std::uint32_t chunk = 1u << shift;
-    std::vector<std::unique_ptr<io_slot[]>> chunks_;
-    std::uint32_t size_ = 0;
 };
 
 // Handle -> io slot: linear probing with backward-shift deletion (no
@@ -153,6 +128,7 @@ constexpr std::size_t stop_signal_count = sizeof stop_signals / sizeof stop_sign
 using signal_handler = void (*)(int);
 
 std::atomic<loop_state*> signal_owner{nullptr};
+std::atomic<int> signal_seen{0};
 
 void on_stop_signal(int sig);
 
@@ -168,18 +144,23 @@ struct loop_state {
     std::vector<heap_entry> heap;
     std::uint64_t next_seq = 0;
 
-    // Readers and writers.
-    io_pool ios;
+    // Readers and writers, in chunks that never move: a callback runs in
+    // place, and handles added meanwhile do not move it.
+    static constexpr std::uint32_t chunk_bits = 6;
+    static constexpr std::uint32_t chunk_size = 1u << chunk_bits;
+    std::vector<std::unique_ptr<io_slot[]>> chunks;
+    std::vector<io_slot*> slots;  // each slot's address, for one load per event
+    std::uint32_t io_count = 0;  // slots made so far (they are never unmade)
     std::vector<std::uint32_t> io_free;
     handle_table handles;
-
-    // The reader or writer running now, in place (call_io). What its own call
-    // does to it waits until it returns (`current_changed`): a removal, a
-    // replacement (kept in `replacement`), its slot's freeing (`current_freed`).
-    std::uint32_t current_slot = no_slot;
-    bool current_write = false;
-    bool current_changed = false;
-    bool current_freed = false;
+    // The reader or writer running now (one at a time: run_once does not
+    // nest). Removing or replacing it leaves it in its slot until it returns:
+    // `dirty` says it is to be destroyed then, `replacement` what takes its
+    // place, `freed` that its slot goes back to the free list only then.
+    std::uint32_t run_slot = no_slot;
+    bool run_write = false;
+    bool run_dirty = false;
+    bool run_freed = false;
     callback replacement;
 
     // The call_soon queue: a ring of a power-of-two size.
@@ -192,13 +173,24 @@ struct loop_state {
     std::mutex mutex;
     std::vector<callback> incoming;
     std::vector<callback> draining;
-    std::atomic<bool> has_incoming{false};
+    // Set by call_soon_threadsafe and by a stop signal (whose handler finds
+    // this loop through signal_owner): the one flag an iteration checks for
+    // what came from outside.
+    std::atomic<bool> poked{false};
 
     std::array<poll_event, 256> events{};
     loop_closer* closers = nullptr;  // loop::link: ended first by close()
-    // Set by stop(), by a stop signal's handler (stop_on_signals), and by
-    // close() from a callback; run() returns after the iteration that sees it.
-    std::atomic<bool> stopping{false};
+    bool stopping = false;
+    // Something besides readers and writers to look at: set by call_soon, a
+    // timer scheduled, stop() and close() and, with `poked`, from outside;
+    // worked out again before a wait. While it is false an iteration checks
+    // nothing else. (Atomic for the other threads and the signal handler;
+    // the loop's own relaxed stores are plain ones.)
+    std::atomic<bool> attention{false};
+    void attend() noexcept { attention.store(true, std::memory_order_relaxed); }
+    // Of the iteration under way: what was scheduled and queued before it.
+    std::uint64_t seq_limit = 0;
+    std::size_t todo = 0;
     bool running = false;
     bool iterating = false;  // inside run_once: a nested run_once is refused
     bool owns_signals = false;
@@ -211,6 +203,7 @@ struct loop_state {
 
     // The ring ---------------------------------------------------------------
     void push(callback&& f) {
+        attend();
         if (count == ring.size()) {
             std::vector<callback> bigger(ring.empty() ? 16 : ring.size() * 2);
             for (std::size_t i = 0; i < count; ++i) bigger[i] = std::move(ring[(head + i) & (ring.size() - 1)]);
@@ -226,12 +219,16 @@ struct loop_state {
         --count;
         return f;
     }
-    void drain_incoming() {
-        if (!has_incoming.load(std::memory_order_acquire)) return;
+    // What came from outside: a stop signal, callbacks from other threads.
+    void take_pokes() {
+        if (!poked.load() || !poked.exchange(false)) return;
+        if (owns_signals && signal_seen.exchange(0) != 0) {
+            stopping = true;
+            attend();
+        }
         {
             std::lock_guard<std::mutex> lock(mutex);
             draining.swap(incoming);
-            has_incoming.store(false, std::memory_order_relaxed);
         }
         for (callback& f : draining) push(std::move(f));
         draining.clear();
@@ -287,116 +284,67 @@ struct loop_state {
     static event interest(const io_slot& s) noexcept {
         return (s.reading ? event::readable : event::none) | (s.writing ? event::writable : event::none);
     }
+    io_slot& io(std::uint32_t slot) noexcept { return *slots[slot]; }
+    bool is_running(std::uint32_t slot, bool write) const noexcept { return slot == run_slot && write == run_write; }
+    std::uint32_t new_io() {
+        if (!io_free.empty()) {
+            const std::uint32_t slot = io_free.back();
+            io_free.pop_back();
+            return slot;
+        }
+        if ((io_count & (chunk_size - 1)) == 0) {
+            chunks.emplace_back(new io_slot[chunk_size]);
+            io_free.reserve(std::size_t{io_count} + chunk_size);
+            slots.reserve(std::size_t{io_count} + chunk_size);
+            for (std::uint32_t i = 0; i < chunk_size; ++i) slots.push_back(&chunks.back()[i]);
+        }
+        return io_count++;
+    }
     void free_io(std::uint32_t slot) noexcept {
-        io_slot& s = ios[slot];
+        io_slot& s = io(slot);
         handles.erase(s.handle);
         s.in_use = false;
         s.reading = s.writing = false;
         s.handle = invalid_native_handle;
         ++s.generation;
-        if (slot == current_slot) {
-            current_changed = current_freed = true;  // recycled once its callback returns
-            return;
+        if (slot == run_slot) {
+            run_freed = true;  // not reused while its callback runs
+            run_dirty = true;
+        } else {
+            io_free.push_back(slot);  // reserved as the pool grew
         }
-        io_free.push_back(slot);  // reserved as the pool grew
     }
-    // Takes the reader (writer) of `slot` out, for the caller to destroy. The
-    // one running now stays where it is until its call returns (settle):
-    // what is taken then is a replacement it made, if any.
-    callback take(std::uint32_t slot, bool write) noexcept {
-        if (slot == current_slot && write == current_write) {
-            current_changed = true;
-            return std::move(replacement);
-        }
-        io_slot& s = ios[slot];
-        return std::move(write ? s.writer : s.reader);
-    }
-    void put(std::uint32_t slot, bool write, callback&& f) noexcept {
-        if (slot == current_slot && write == current_write) {
-            current_changed = true;
-            replacement = std::move(f);
-            return;
-        }
-        io_slot& s = ios[slot];
-        (write ? s.writer : s.reader) = std::move(f);
-    }
-    // After a callback changed itself: the finished one is destroyed and its
-    // replacement (if any) takes its place.
-    void settle() noexcept {
-        io_slot& s = ios[current_slot];
-        callback& c = current_write ? s.writer : s.reader;
-        callback finished = std::move(c);
-        if (replacement) c = std::move(replacement);
-        if (current_freed) io_free.push_back(current_slot);
-        current_changed = current_freed = false;
-    }
-    // Runs the reader (or writer) of `slot` in place.
-    void call_io(std::uint32_t slot, io_slot& s, bool write) {
-        struct after {
-            loop_state* st;
-            ~after() {
-                if (st->current_changed) st->settle();
-                st->current_slot = no_slot;
+    // Runs the reader (or writer) of `slot` where it is stored. What it
+    // does to itself (removal, replacement, its slot freed) is settled after
+    // it returns, or throws.
+    void invoke_io(io_slot& s, std::uint32_t slot, bool write) {
+        struct guard {
+            loop_state& st;
+            ~guard() {
+                if (st.run_dirty) st.settle();
+                st.run_slot = no_slot;
             }
-        } done{this};
-        current_slot = slot;
-        current_write = write;
+        } g{*this};
+        run_slot = slot;
+        run_write = write;
         (write ? s.writer : s.reader)();
     }
-    // The tag is the slot and its generation (slots are never given back to
-    // the system, so the index is always valid).
-    void dispatch(const poll_event& e) {
-        const auto slot = static_cast<std::uint32_t>(e.tag);
-        const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
-        io_slot& s = ios[slot];
-        if (s.generation != generation) return;  // freed (or freed and reused) since the wait
-        if (s.reading && has(e.events, event::readable | event::hangup | event::error)) {
-            call_io(slot, s, false);
-            if (!has(e.events, event::writable | event::hangup | event::error)) return;
-            if (s.generation != generation) return;
-        }
-        if (s.writing && has(e.events, event::writable | event::hangup | event::error)) call_io(slot, s, true);
-    }
-
-    // Iterations: one (loop::run_once), or until stopped (loop::run). Each
-    // waits up to the nearest timer or `timeout`, then runs the ready readers
-    // and writers, the due timers and what call_soon queued before it.
-    void iterate(std::optional<double> timeout, bool once, std::error_code& ec) {
-        do {
-            std::optional<double> limit = timeout;
-            if (count > 0 || stopping.load(std::memory_order_relaxed)) {
-                limit = 0.0;
-            } else if (!heap.empty()) {
-                limit = until_first_timer(limit);
-            }
-            // call_soon_threadsafe wakes the poller, so what it queued is
-            // found after the wait. Without a limit this is the backend's own
-            // wait (poller::wait's checks hold: the poller is open, the
-            // capacity not 0).
-            const std::size_t n =
-                limit ? poll.wait(events.data(), events.size(), limit, ec)
-                      : sys::poller_wait(poll.state_, events.data(), events.size(), sys::wait_limit{}, ec);
-            if (ec) return;
-            drain_incoming();
-
-            // What callbacks of this iteration schedule runs in the next one.
-            const std::uint64_t seq_limit = next_seq;
-            const std::size_t todo = count;
-
-            for (std::size_t k = 0; k < n; ++k) dispatch(events[k]);
-            if (!heap.empty()) run_due_timers(seq_limit);  // the clock is read only then
-            if (todo > 0) run_queued(todo);
-        } while (!once && !stopping.load(std::memory_order_relaxed));
-    }
-    void run_queued(std::size_t todo) {
-        while (todo > 0 && count > 0) {
-            --todo;
-            callback f = pop();
-            f();
+    void settle() noexcept {
+        run_dirty = false;
+        io_slot& s = io(run_slot);
+        callback& f = run_write ? s.writer : s.reader;
+        callback done = std::move(f);  // destroyed last
+        f = std::move(replacement);
+        if (run_freed) {
+            run_freed = false;
+            io_free.push_back(run_slot);
         }
     }
-    std::optional<double> until_first_timer(std::optional<double> limit) const noexcept;
-    void run_due_timers(std::uint64_t seq_limit);
+    // An iteration (loop::run_once once its arguments are checked) ------------
+    template <bool once>
+    void cycle(std::optional<double> timeout, std::error_code& ec);
+    std::optional<double> slow_limit(std::optional<double> limit);
+    void run_due();
 
     // Signals ------------------------------------------------------------------
     void release_signals() noexcept {
@@ -410,8 +358,10 @@ struct loop_state {
 namespace {
 void on_stop_signal(int sig) {
     std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
+    signal_seen.store(1);
     if (loop_state* owner = signal_owner.load()) {
-        owner->stopping.store(true);
+        owner->poked.store(true);
+        owner->attention.store(true);
         owner->poll.wake();
     }
 }
@@ -482,21 +432,25 @@ void loop::close() noexcept {
         st.free_timer(i);
     }
     st.heap.clear();
-    for (std::uint32_t i = 0; i < st.ios.size(); ++i) {
-        if (!st.ios[i].in_use) continue;
-        callback reader = st.take(i, false);  // (one running now: after its call)
-        callback writer = st.take(i, true);
+    for (std::uint32_t i = 0; i < st.io_count; ++i) {
+        detail::io_slot& s = st.io(i);
+        if (!s.in_use) continue;
+        // A callback running now (close from a reader) is destroyed when it returns.
+        if (!st.is_running(i, false)) s.reader.reset();
+        if (!st.is_running(i, true)) s.writer.reset();
         st.free_io(i);
     }
+    st.replacement.reset();
     st.handles.clear();
     while (st.count > 0) st.pop();
     {
         std::lock_guard<std::mutex> lock(st.mutex);
         st.incoming.clear();
-        st.has_incoming.store(false);
+        st.poked.store(false);
     }
     st.poll.close();
-    st.stopping = st.iterating;  // closed from a callback: run() returns
+    st.stopping = false;
+    st.attend();  // a run ends at once
 }
 
 double loop::time() const noexcept { return state_->now(); }
@@ -510,7 +464,8 @@ void loop::queue_threadsafe(callback&& f) {
     {
         std::lock_guard<std::mutex> lock(st.mutex);
         st.incoming.push_back(std::move(f));
-        st.has_incoming.store(true, std::memory_order_release);
+        st.poked.store(true);
+        st.attention.store(true);
     }
     st.poll.wake();
 }
@@ -533,6 +488,7 @@ timer loop::schedule(double when, callback&& f) {
     t.when = when;
     t.seq = st.next_seq++;
     st.heap.push_back(detail::heap_entry{when, t.seq, slot});
+    st.attend();
     t.heap_index = static_cast<std::uint32_t>(st.heap.size() - 1);
     st.sift_up(st.heap.size() - 1);
     return timer(this, slot, t.generation);
@@ -573,14 +529,8 @@ void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code
     std::uint32_t slot = st.handles.find(h);
     if (slot == detail::no_slot) {
         st.handles.reserve_one();
-        if (st.io_free.empty()) {
-            slot = st.ios.grow();
-            st.io_free.reserve(st.ios.capacity());
-        } else {
-            slot = st.io_free.back();
-            st.io_free.pop_back();
-        }
-        detail::io_slot& s = st.ios[slot];
+        slot = st.new_io();
+        detail::io_slot& s = st.io(slot);
         st.poll.add(h, write ? event::writable : event::readable, st.tag(slot, s.generation), ec);
         if (ec) {
             st.io_free.push_back(slot);
@@ -590,17 +540,23 @@ void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code
         s.handle = h;
         st.handles.insert(h, slot);
     } else {
-        detail::io_slot& s = st.ios[slot];
+        detail::io_slot& s = st.io(slot);
         if (!(write ? s.writing : s.reading)) {
             st.poll.modify(h, st.interest(s) | (write ? event::writable : event::readable),
                            st.tag(slot, s.generation), ec);
             if (ec) return;
         }
     }
-    detail::io_slot& s = st.ios[slot];
-    callback old = st.take(slot, write);  // destroyed after the update
-    st.put(slot, write, std::move(f));
+    detail::io_slot& s = st.io(slot);
     (write ? s.writing : s.reading) = true;
+    if (st.is_running(slot, write)) {  // replacing itself: takes its place when it returns
+        callback old = std::move(st.replacement);
+        st.replacement = std::move(f);
+        st.run_dirty = true;
+        return;
+    }
+    callback old = std::move(write ? s.writer : s.reader);  // destroyed after the update
+    (write ? s.writer : s.reader) = std::move(f);
 }
 
 namespace {
@@ -612,9 +568,15 @@ bool unwatch(detail::loop_state& st, native_handle_type h, bool write, std::erro
     }
     const std::uint32_t slot = st.handles.find(h);
     if (slot == detail::no_slot) return false;
-    detail::io_slot& s = st.ios[slot];
+    detail::io_slot& s = st.io(slot);
     if (!(write ? s.writing : s.reading)) return false;
-    callback old = st.take(slot, write);  // destroyed last
+    callback old;  // destroyed last
+    if (st.is_running(slot, write)) {  // removing itself: destroyed when it returns
+        old = std::move(st.replacement);
+        st.run_dirty = true;
+    } else {
+        old = std::move(write ? s.writer : s.reader);
+    }
     (write ? s.writing : s.reading) = false;
     // The handle is forgotten even when the poller refuses (a handle closed
     // too early); the error is reported.
@@ -652,34 +614,97 @@ void loop::run_once(std::optional<double> timeout, std::error_code& ec) {
         ec = std::make_error_code(std::errc::operation_in_progress);
         return;
     }
-    struct iteration {
-        detail::loop_state& st;
-        ~iteration() {
-            st.iterating = false;
-            if (!st.running) st.stopping = false;
-        }
-    } in_iteration{st};
-    st.iterating = true;
-    st.iterate(timeout, true, ec);
+    st.cycle<true>(timeout, ec);
 }
 
 namespace detail {
-std::optional<double> loop_state::until_first_timer(std::optional<double> limit) const noexcept {
-    double until = heap.front().when - now();
-    if (!(until > 0)) until = 0;
-    if (until > max_timeout_seconds) until = max_timeout_seconds;
-    if (!limit || until < *limit) limit = until;
+// The wait's limit when there is more to do than wait for events: callbacks
+// queued (or coming from outside), a stop, timers.
+std::optional<double> loop_state::slow_limit(std::optional<double> limit) {
+    // Cleared before looking: whatever comes from outside after this sets it again.
+    attention.store(false);
+    take_pokes();
+    if (count > 0 || stopping || !heap.empty()) attend();
+    if (count > 0 || stopping) return 0.0;
+    if (!heap.empty()) {
+        double until = heap.front().when - now();
+        if (!(until > 0)) until = 0;
+        if (until > max_timeout_seconds) until = max_timeout_seconds;
+        if (!limit || until < *limit) limit = until;
+    }
     return limit;
 }
 
-void loop_state::run_due_timers(std::uint64_t seq_limit) {
-    const double t = now();
+// Runs the timers due and the callbacks queued before this iteration began.
+void loop_state::run_due() {
+    // The clock is read only when a timer is due to be checked.
+    const double t = heap.empty() ? 0.0 : now();
     while (!heap.empty() && heap.front().when <= t && heap.front().seq < seq_limit) {
         const std::uint32_t slot = heap.front().slot;
         callback f = std::move(timers[slot].fn);
         erase_at(0);
         free_timer(slot);
         f();
+    }
+    while (todo > 0 && count > 0) {
+        --todo;
+        callback f = pop();
+        f();
+    }
+}
+
+// Iterations: one (run_once) or until stopped or closed (run), in one
+// function so that the common iteration (no timer, nothing queued, no
+// signal) is a tight loop: one check before the wait, the events each
+// reaching its slot with one generation check, one check after.
+template <bool once>
+void loop_state::cycle(std::optional<double> timeout, std::error_code& ec) {
+    struct iteration {
+        loop_state& st;
+        ~iteration() { st.iterating = false; }
+    } in_iteration{*this};
+    iterating = true;
+    constexpr event to_read = event::readable | event::hangup | event::error;
+    constexpr event to_write = event::writable | event::hangup | event::error;
+    for (;;) {
+        // run() waits without a limit unless a timer sets one.
+        const std::size_t n = attention.load(std::memory_order_relaxed)
+                                  ? poll.wait(events.data(), events.size(), slow_limit(timeout), ec)
+                                  : poll.wait(events.data(), events.size(), once ? timeout : std::nullopt, ec);
+        if (n == 0 && ec) return;  // a wait that fails finds no events
+
+        const bool look = attention.load(std::memory_order_relaxed);  // false: no timer, nothing queued
+        if (look) {
+            take_pokes();
+            // What callbacks of this iteration schedule runs in the next one.
+            seq_limit = next_seq;
+            todo = count;
+        }
+
+        for (const poll_event *p = events.data(), *end = p + n; p != end; ++p) {
+            const poll_event& e = *p;
+            const auto slot = static_cast<std::uint32_t>(e.tag & 0xffffffffu);
+            const auto generation = static_cast<std::uint32_t>(e.tag >> 32);
+            io_slot& s = io(slot);  // a tag is only ever one of the slots made, never unmade
+            if (s.generation != generation) continue;  // a slot freed (or reused) since the wait
+            if (s.reading && has(e.events, to_read)) {
+                invoke_io(s, slot, false);
+                // A readable-only event (the common one) has no writer to run.
+                if (!has(e.events, to_write) || s.generation != generation) continue;
+            }
+            if (s.writing && has(e.events, to_write)) invoke_io(s, slot, true);
+        }
+
+        if (look) run_due();
+        // A signal that came during the callbacks stops after this iteration.
+        if (attention.load(std::memory_order_relaxed)) {
+            take_pokes();
+            if (!once && (stopping || !poll.is_open())) return;
+        }
+        if constexpr (once) {
+            if (!running) stopping = false;
+            return;
+        }
     }
 }
 }  // namespace detail
@@ -698,15 +723,18 @@ void loop::run(std::error_code& ec) {
     struct guard {
         detail::loop_state& st;
         ~guard() {
-            st.running = st.iterating = false;
+            st.running = false;
             st.stopping = false;
         }
     } g{st};
-    st.running = st.iterating = true;  // run_once from a callback is refused
-    st.iterate(std::nullopt, false, ec);
+    st.running = true;
+    st.cycle<false>(std::nullopt, ec);
 }
 
-void loop::stop() noexcept { state_->stopping.store(true, std::memory_order_relaxed); }
+void loop::stop() noexcept {
+    state_->stopping = true;
+    state_->attend();
+}
 
 bool loop::is_running() const noexcept { return state_->running; }
 
@@ -723,6 +751,7 @@ void loop::stop_on_signals(std::error_code& ec) noexcept {
         ec = std::make_error_code(std::errc::device_or_resource_busy);
         return;
     }
+    detail::signal_seen.store(0);
     for (std::size_t i = 0; i < detail::stop_signal_count; ++i) {
         st.previous[i] = std::signal(detail::stop_signals[i], detail::on_stop_signal);
         if (st.previous[i] == SIG_ERR) {
