@@ -6,6 +6,7 @@
 #include <portsock/poller.hpp>
 
 #include "checks.hpp"
+#include "sys.hpp"
 
 #include <array>
 #include <atomic>
@@ -667,10 +668,12 @@ void loop_state::cycle(std::optional<double> timeout, std::error_code& ec) {
     constexpr event to_read = event::readable | event::hangup | event::error;
     constexpr event to_write = event::writable | event::hangup | event::error;
     for (;;) {
-        // run() waits without a limit unless a timer sets one.
+        // run() waits without a limit unless a timer sets one; that wait goes
+        // straight to the backend (the poller is open: closing it attends).
         const std::size_t n = attention.load(std::memory_order_relaxed)
                                   ? poll.wait(events.data(), events.size(), slow_limit(timeout), ec)
-                                  : poll.wait(events.data(), events.size(), once ? timeout : std::nullopt, ec);
+                              : once ? poll.wait(events.data(), events.size(), timeout, ec)
+                                     : sys::poller_wait(poll.state_, events.data(), events.size(), sys::wait_limit{}, ec);
         if (n == 0 && ec) return;  // a wait that fails finds no events
 
         const bool look = attention.load(std::memory_order_relaxed);  // false: no timer, nothing queued

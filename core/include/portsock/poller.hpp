@@ -35,6 +35,9 @@ namespace portsock {
 namespace sys {
 struct poller_state;
 }
+namespace detail {
+struct loop_state;
+}
 
 /// Readiness events; combine with `|`.
 enum class event : std::uint8_t {
@@ -126,6 +129,7 @@ public:
 #endif
 
 private:
+    friend struct detail::loop_state;  // portsock::loop waits on the backend directly
     sys::poller_state* state_ = nullptr;
 };
 
