@@ -100,6 +100,17 @@
 #include <type_traits>
 #include <utility>
 
+// The few steps every co_await takes (the checks before and after the wait)
+// are forced inline: compilers leave them as calls inside a coroutine's
+// resume function, which costs more than the steps themselves.
+#if defined(__GNUC__) || defined(__clang__)
+#define PORTSOCK_CORO_INLINE __attribute__((always_inline)) inline
+#elif defined(_MSC_VER)
+#define PORTSOCK_CORO_INLINE __forceinline
+#else
+#define PORTSOCK_CORO_INLINE inline
+#endif
+
 namespace portsock {
 
 template <class T = void>
@@ -217,7 +228,9 @@ public:
         : loop_(other.loop_), socket_(other.socket_), ec_out_(other.ec_out_), watcher_(other.watcher_),
           name_(other.name_), write_(other.write_) {}  // moved before it is awaited only
     io_op& operator=(io_op&&) = delete;
-    ~io_op() { unregister(); }
+    ~io_op() {
+        if (registered_) unregister();
+    }
 
     bool await_ready() noexcept;
     bool await_suspend(std::coroutine_handle<> waiter) noexcept;
@@ -254,6 +267,8 @@ protected:
 private:
     Op& self() noexcept { return static_cast<Op&>(*this); }
     static void ready_thunk(void* self) noexcept { static_cast<io_op*>(self)->ready(); }
+    bool try_now() noexcept;
+    bool register_now() noexcept;
     void ready() noexcept;
     void unregister() noexcept;
 
@@ -270,7 +285,6 @@ public:
     recv_into_op(target t, void* buf, std::size_t size, msg flags, std::error_code* ec) noexcept
         : io_op(t, ec, false, "recv_into"), buf_(buf), size_(size), flags_(flags) {}
     bool attempt() noexcept {
-        ec_.clear();
         n_ = socket_->recv_into(buf_, size_, ec_, flags_);
         return !ec_ || !would_block(ec_);
     }
@@ -292,7 +306,6 @@ public:
     send_op(target t, const void* data, std::size_t size, msg flags, std::error_code* ec) noexcept
         : io_op(t, ec, true, "send"), data_(data), size_(size), flags_(flags) {}
     bool attempt() noexcept {
-        ec_.clear();
         n_ = socket_->send(data_, size_, ec_, flags_);
         return !ec_ || !would_block(ec_);
     }
@@ -315,7 +328,6 @@ public:
         : io_op(t, ec, true, "sendall"), data_(static_cast<const char*>(data)), size_(size), flags_(flags) {}
     bool attempt() noexcept {
         while (sent_ < size_) {
-            ec_.clear();
             const std::size_t n = socket_->send(data_ + sent_, size_ - sent_, ec_, flags_);
             if (ec_) return !would_block(ec_);
             sent_ += n;
@@ -341,7 +353,6 @@ public:
     recvfrom_into_op(target t, void* buf, std::size_t size, msg flags, std::error_code* ec) noexcept
         : io_op(t, ec, false, "recvfrom_into"), buf_(buf), size_(size), flags_(flags) {}
     bool attempt() noexcept {
-        ec_.clear();
         result_ = socket_->recvfrom_into(buf_, size_, ec_, flags_);
         return !ec_ || !would_block(ec_);
     }
@@ -364,7 +375,6 @@ public:
               std::error_code* ec) noexcept
         : io_op(t, ec, true, "sendto"), data_(data), size_(size), to_(&to), flags_(flags) {}
     bool attempt() noexcept {
-        ec_.clear();
         n_ = socket_->sendto(data_, size_, *to_, ec_, flags_);
         return !ec_ || !would_block(ec_);
     }
@@ -386,7 +396,6 @@ public:
     static constexpr bool receives = true;
     accept_op(target t, std::error_code* ec) noexcept : io_op(t, ec, false, "accept") {}
     bool attempt() noexcept {
-        ec_.clear();
         result_ = socket_->accept(ec_);
         if (ec_ && would_block(ec_)) return false;
         if (!ec_) {
@@ -410,7 +419,6 @@ public:
     connect_op(target t, const endpoint& to, std::error_code* ec) noexcept
         : io_op(t, ec, true, "connect"), to_(&to) {}
     bool attempt() noexcept {
-        ec_.clear();
         if (!started_) {
             started_ = true;
             socket_->connect(*to_, ec_);
@@ -498,19 +506,30 @@ private:
         bool registered = false;
     };
     // Makes `op` the one waiting; registers if not registered.
-    void wait(bool write, void* op, void (*ready)(void*) noexcept, std::error_code& ec) noexcept {
+    // Makes `op` the one waiting if the side is registered already.
+    bool take_turn(bool write, void* op, void (*ready)(void*) noexcept) noexcept {
         side& sd = sides_[write ? 1 : 0];
-        if (!sd.registered) {
-            if (write) {
-                loop_->add_writer(*socket_, [this] { fire(true); }, ec);
-            } else {
-                loop_->add_reader(*socket_, [this] { fire(false); }, ec);
-            }
-            if (ec) return;
-            sd.registered = true;
-        }
+        if (!sd.registered) return false;
         sd.op = op;
         sd.ready = ready;
+        return true;
+    }
+    // False, with `ec` set, when the registration fails.
+    bool wait(bool write, void* op, void (*ready)(void*) noexcept, std::error_code& ec) noexcept {
+        side& sd = sides_[write ? 1 : 0];
+        if (!sd.registered && !add(write, ec)) return false;
+        sd.op = op;
+        sd.ready = ready;
+        return true;
+    }
+    bool add(bool write, std::error_code& ec) noexcept {
+        if (write) {
+            loop_->add_writer(*socket_, [this] { fire(true); }, ec);
+        } else {
+            loop_->add_reader(*socket_, [this] { fire(false); }, ec);
+        }
+        sides_[write ? 1 : 0].registered = !ec;
+        return !ec;
     }
     void fire(bool write) noexcept {
         side& sd = sides_[write ? 1 : 0];
@@ -542,31 +561,46 @@ private:
 namespace detail {
 
 template <class Op>
-bool io_op<Op>::await_ready() noexcept {
+PORTSOCK_CORO_INLINE bool io_op<Op>::await_ready() noexcept {
     // Through a watcher still registered for this direction, a receive waits
     // for readiness first: the registration is level-triggered, so data
     // already there is reported by the next poll, and the receive that would
     // block after a drained socket is saved.
     if (Op::receives && watcher_ != nullptr && watcher_->registered(write_)) return false;
+    return try_now();
+}
+
+template <class Op>
+PORTSOCK_CORO_INLINE bool io_op<Op>::await_suspend(std::coroutine_handle<> waiter) noexcept {
+    waiter_ = waiter;
+    // The common wait: through a watcher already registered for this direction.
+    if (watcher_ == nullptr || !watcher_->take_turn(write_, this, &ready_thunk)) return register_now();
+    registered_ = true;
+    return true;
+}
+
+template <class Op>
+PORTSOCK_CORO_INLINE bool io_op<Op>::try_now() noexcept {
     if (!make_nonblocking(*socket_, ec_)) return true;
     return self().attempt();
 }
 
 template <class Op>
-bool io_op<Op>::await_suspend(std::coroutine_handle<> waiter) noexcept {
-    waiter_ = waiter;
-    std::error_code ec;
+bool io_op<Op>::register_now() noexcept {
+    // ec_ may hold the would-block of a first attempt: it is set again when
+    // the operation is made once ready, or here when registering fails.
+    bool waiting;
     if (watcher_ != nullptr) {
-        watcher_->wait(write_, this, &ready_thunk, ec);
-    } else if (write_) {
-        loop_->add_writer(*socket_, [this] { ready(); }, ec);
+        waiting = watcher_->wait(write_, this, &ready_thunk, ec_);
     } else {
-        loop_->add_reader(*socket_, [this] { ready(); }, ec);
+        if (write_) {
+            loop_->add_writer(*socket_, [this] { ready(); }, ec_);
+        } else {
+            loop_->add_reader(*socket_, [this] { ready(); }, ec_);
+        }
+        waiting = !ec_;
     }
-    if (ec) {
-        ec_ = ec;
-        return false;  // resume now with the error
-    }
+    if (!waiting) return false;  // resume now with the error
     registered_ = true;
     return true;
 }
@@ -681,21 +715,25 @@ struct driver {
             return driver{std::coroutine_handle<promise_type>::from_promise(*this)};
         }
         std::suspend_always initial_suspend() noexcept { return {}; }
+        // A spawned driver does not suspend at its end, so the coroutine
+        // frees its own frame (and the task it owns) as it finishes:
+        // destroying a coroutine from inside its own await_suspend is left
+        // to no compiler (g++ 12 -O2 miscompiled it here; see GCC bug 121961
+        // and llvm-project#62335 for the same pattern elsewhere).
         struct final_awaiter {
-            bool await_ready() const noexcept { return false; }
-            void await_suspend(std::coroutine_handle<promise_type> h) noexcept {
-                promise_type& p = h.promise();
-                if (p.detached) {
-                    p.owner->unlink(p.link);
-                    h.destroy();
-                } else {
-                    *p.done = true;
-                    p.owner->stop();
-                }
+            promise_type* p;
+            bool await_ready() const noexcept {
+                if (!p->detached) return false;
+                p->owner->unlink(p->link);
+                return true;
+            }
+            void await_suspend(std::coroutine_handle<promise_type>) const noexcept {
+                *p->done = true;
+                p->owner->stop();
             }
             void await_resume() const noexcept {}
         };
-        final_awaiter final_suspend() noexcept { return {}; }
+        final_awaiter final_suspend() noexcept { return {this}; }
         void return_void() noexcept {}
         [[noreturn]] void unhandled_exception() noexcept { std::terminate(); }  // the body cannot throw
     };
