@@ -716,10 +716,9 @@ struct driver {
         }
         std::suspend_always initial_suspend() noexcept { return {}; }
         // A spawned driver does not suspend at its end, so the coroutine
-        // frees its own frame (and the task it owns) as it finishes:
-        // destroying a coroutine from inside its own await_suspend is left
-        // to no compiler (g++ 12 -O2 miscompiled it here; see GCC bug 121961
-        // and llvm-project#62335 for the same pattern elsewhere).
+        // frees its own frame (and the task it owns) as it finishes, rather
+        // than destroying itself from inside its own await_suspend, which
+        // compilers have mishandled (GCC bug 121961, llvm-project#62335).
         struct final_awaiter {
             promise_type* p;
             bool await_ready() const noexcept {
