@@ -14,3 +14,16 @@ check_cxx_source_compiles([[
 int main() { return std::coroutine_handle<>{} ? 1 : 0; }
 ]] PORTSOCK_HAVE_COROUTINES)
 unset(CMAKE_REQUIRED_QUIET)
+
+# g++ 12 miscompiles coroutines at -O2 and above: its SLP vectorizer keeps a
+# pair of loads (here a watcher's loop and socket pointers) in a stack slot
+# that does not survive the coroutine's suspension, so after a resume the
+# coroutine reads garbage. Seen with apps/examples/coro_echo.cpp: its second
+# accept used a wild socket pointer; -fno-tree-slp-vectorize (or -O1) makes
+# it correct. The coroutine targets built by g++ turn that pass off; the
+# README tells users to do the same for their coroutine code.
+function(portsock_coroutine_target target)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        target_compile_options(${target} PRIVATE -fno-tree-slp-vectorize)
+    endif()
+endfunction()
