@@ -176,8 +176,10 @@ struct loop_state {
     std::vector<callback> draining;
     // Set by call_soon_threadsafe and by a stop signal (whose handler finds
     // this loop through signal_owner): the one flag an iteration checks for
-    // what came from outside.
-    std::atomic<bool> poked{false};
+    // what came from outside. A word, not a bool: riscv64's g++ 12 makes a
+    // byte-sized exchange a call into libatomic, which the library does not
+    // link (and a signal handler's flag should not need).
+    std::atomic<int> poked{0};
 
     std::array<poll_event, 256> events{};
     loop_closer* closers = nullptr;  // loop::link: ended first by close()
@@ -222,7 +224,7 @@ struct loop_state {
     }
     // What came from outside: a stop signal, callbacks from other threads.
     void take_pokes() {
-        if (!poked.load() || !poked.exchange(false)) return;
+        if (poked.load() == 0 || poked.exchange(0) == 0) return;
         if (owns_signals && signal_seen.exchange(0) != 0) {
             stopping = true;
             attend();
@@ -361,7 +363,7 @@ void on_stop_signal(int sig) {
     std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
     signal_seen.store(1);
     if (loop_state* owner = signal_owner.load()) {
-        owner->poked.store(true);
+        owner->poked.store(1);
         owner->attention.store(true);
         owner->poll.wake();
     }
@@ -447,7 +449,7 @@ void loop::close() noexcept {
     {
         std::lock_guard<std::mutex> lock(st.mutex);
         st.incoming.clear();
-        st.poked.store(false);
+        st.poked.store(0);
     }
     st.poll.close();
     st.stopping = false;
@@ -465,7 +467,7 @@ void loop::queue_threadsafe(callback&& f) {
     {
         std::lock_guard<std::mutex> lock(st.mutex);
         st.incoming.push_back(std::move(f));
-        st.poked.store(true);
+        st.poked.store(1);
         st.attention.store(true);
     }
     st.poll.wake();
