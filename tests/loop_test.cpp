@@ -6,6 +6,7 @@
 
 #include <portsock/loop.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <memory>
 #include <string>
@@ -531,6 +532,114 @@ TEST(Loop, CloseInsideACallbackEndsRun) {
     EXPECT_EQ(l.timers(), 0u);
 }
 
+namespace {
+// An RAII session in a callback's capture: its destructor undoes what it set
+// up on the loop (its timer, its reader) and tries to add more.
+struct session {
+    ps::loop* l;
+    ps::socket* s;
+    int* destroyed;
+    int* ran;
+    ps::timer t;
+    session(ps::loop& loop, ps::socket& sock, int& d, int& r) : l(&loop), s(&sock), destroyed(&d), ran(&r) {}
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+    ~session() {
+        ++*destroyed;
+        t.cancel();
+        std::error_code ec;
+        l->remove_reader(*s, ec);
+        int* r = ran;
+        l->call_soon([r] { ++*r; });
+        EXPECT_FALSE(l->call_later(0.0, [r] { ++*r; }).pending());
+        l->add_reader(*s, [r] { ++*r; }, ec);
+        EXPECT_TRUE(ec) << "add_reader from a destructor that close() runs";
+    }
+};
+}  // namespace
+
+TEST(Loop, CloseDestroysCapturesThatUseTheLoopInTheirDestructors) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    int destroyed = 0, ran = 0;
+    auto timed = std::make_shared<session>(l, a, destroyed, ran);
+    timed->t = l.call_later(100.0, [timed] { ++*timed->ran; });
+    auto reading = std::make_unique<session>(l, a, destroyed, ran);
+    l.add_reader(a, [owned = std::move(reading)] { ++*owned->ran; }, ec);
+    ASSERT_OK(ec);
+    timed.reset();  // the timer's callback holds the last reference
+    l.call_soon([s = std::make_shared<session>(l, a, destroyed, ran)] { ++*s->ran; });
+    l.close();
+    EXPECT_EQ(destroyed, 3);
+    EXPECT_EQ(l.timers(), 0u);
+    open_loop(l);  // what the destructors tried to add was refused
+    run_once(l);
+    run_once(l);
+    EXPECT_EQ(ran, 0);
+}
+
+TEST(Loop, CallSoonThreadsafeWhileTheLoopCloses) {
+    ps::loop l;
+    open_loop(l);
+    std::atomic<int> posted{0};
+    std::thread poster([&] {
+        for (int i = 0; i < 20000; ++i) {
+            l.call_soon_threadsafe([] {});
+            posted.fetch_add(1);
+        }
+    });
+    bool ran = false;
+    std::error_code ec;
+    while (!ran) {
+        l.call_soon([&] { ran = true; });
+        l.run_once(std::nullopt, ec);
+        ASSERT_OK(ec);
+    }
+    l.close();  // while the other thread posts and wakes the poller
+    poster.join();
+    EXPECT_EQ(posted.load(), 20000);
+    EXPECT_FALSE(l.is_open());
+}
+
+// A reader that removes itself and whose capture, destroyed as it returns,
+// adds a reader on the same handle: the new reader is in place and runs.
+TEST(Loop, AReaderWhoseCaptureReaddsTheHandleAsItIsDestroyed) {
+    auto ab = stream_pair();
+    ps::socket& a = ab.first;
+    ps::socket& b = ab.second;
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    int second = 0;
+    struct readd {
+        ps::loop* l;
+        ps::socket* s;
+        int* second;
+        bool armed = true;
+        readd(ps::loop& loop, ps::socket& sock, int& n) : l(&loop), s(&sock), second(&n) {}
+        readd(readd&& o) noexcept : l(o.l), s(o.s), second(o.second) { o.armed = false; }
+        ~readd() {
+            if (!armed) return;
+            std::error_code e;
+            int* n = second;
+            l->add_reader(*s, [n] { ++*n; }, e);
+            EXPECT_OK(e);
+        }
+    };
+    l.add_reader(a, [&, r = readd(l, a, second)] { l.remove_reader(a, ec); }, ec);
+    ASSERT_OK(ec);
+    send_byte(b);
+    run_once(l);  // the first reader removes itself; its capture adds the second
+    ASSERT_OK(ec);
+    run_once(l);
+    EXPECT_GE(second, 1);
+    EXPECT_TRUE(l.remove_reader(a, ec));
+    EXPECT_OK(ec);
+}
+
 // Stop -----------------------------------------------------------------------------
 
 TEST(Loop, StopEndsRunAfterTheIteration) {
@@ -599,6 +708,30 @@ TEST(Loop, StopOnSigterm) {
     EXPECT_OK(ec);
     other.close();
     EXPECT_EQ(std::signal(SIGTERM, before), test_signal_handler);
+}
+
+// A signal ignored when the loop takes the signals stays ignored: raising
+// it neither stops the loop nor ends the program.
+TEST(Loop, AnIgnoredStopSignalStaysIgnored) {
+    const auto before = std::signal(SIGINT, SIG_IGN);
+    ps::loop l;
+    open_loop(l);
+    std::error_code ec;
+    l.stop_on_signals(ec);
+    ASSERT_OK(ec);
+    bool after = false;
+    l.call_soon([&] {
+        std::raise(SIGINT);
+        l.call_soon([&] {
+            after = true;
+            l.stop();
+        });
+    });
+    l.run(ec);
+    EXPECT_OK(ec);
+    EXPECT_TRUE(after);
+    l.close();
+    EXPECT_EQ(std::signal(SIGINT, before), SIG_IGN);
 }
 
 // Exceptions --------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace portsock {
@@ -23,6 +24,7 @@ namespace detail {
 namespace {
 
 constexpr std::uint32_t no_slot = 0xffffffffu;
+constexpr std::uint32_t max_generation = 0xffffffffu;
 
 struct timer_slot {
     callback fn;
@@ -130,6 +132,11 @@ using signal_handler = void (*)(int);
 
 std::atomic<loop_state*> signal_owner{nullptr};
 std::atomic<int> signal_seen{0};
+// Handlers between finding the owner and waking its poller. Giving the
+// signals back waits for it to be 0, so no handler still holds a loop whose
+// poller closes: on Windows the C library runs a console handler on a thread
+// of its own, which can race the loop's close.
+std::atomic<int> signal_handlers_busy{0};
 
 void on_stop_signal(int sig);
 
@@ -197,6 +204,9 @@ struct loop_state {
     bool running = false;
     bool iterating = false;  // inside run_once: a nested run_once is refused
     bool owns_signals = false;
+    // Inside close(), destroying callbacks: what their destructors would
+    // add to the loop (a callback, a timer, a reader) is refused.
+    bool closing = false;
     signal_handler previous[stop_signal_count] = {};
 
     double now() const noexcept {
@@ -276,7 +286,9 @@ struct loop_state {
     void free_timer(std::uint32_t slot) noexcept {
         timer_slot& t = timers[slot];
         t.heap_index = no_slot;
-        ++t.generation;
+        // A slot whose generation would wrap is retired, so that a handle
+        // kept from 2^32 uses ago never cancels the timer of today.
+        if (++t.generation == max_generation) return;
         timer_free.push_back(slot);  // never allocates: reserved as the pool grew
     }
 
@@ -324,7 +336,8 @@ struct loop_state {
         struct guard {
             loop_state& st;
             ~guard() {
-                if (st.run_dirty) st.settle();
+                callback done;  // destroyed last, with no callback marked running
+                if (st.run_dirty) done = st.settle();
                 st.run_slot = no_slot;
             }
         } g{*this};
@@ -332,16 +345,17 @@ struct loop_state {
         run_write = write;
         (write ? s.writer : s.reader)();
     }
-    void settle() noexcept {
+    callback settle() noexcept {
         run_dirty = false;
         io_slot& s = io(run_slot);
         callback& f = run_write ? s.writer : s.reader;
-        callback done = std::move(f);  // destroyed last
+        callback done = std::move(f);
         f = std::move(replacement);
         if (run_freed) {
             run_freed = false;
             io_free.push_back(run_slot);
         }
+        return done;
     }
     // An iteration (loop::run_once once its arguments are checked) ------------
     template <bool once>
@@ -355,6 +369,9 @@ struct loop_state {
         for (std::size_t i = 0; i < stop_signal_count; ++i) std::signal(stop_signals[i], previous[i]);
         owns_signals = false;
         signal_owner.store(nullptr);
+        // A handler on another thread may still hold this loop: wait for it.
+        // (One on this thread, interrupting here, has finished by now.)
+        while (signal_handlers_busy.load() != 0) std::this_thread::yield();
     }
 };
 
@@ -362,11 +379,13 @@ namespace {
 void on_stop_signal(int sig) {
     std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
     signal_seen.store(1);
+    signal_handlers_busy.fetch_add(1);
     if (loop_state* owner = signal_owner.load()) {
         owner->poked.store(1);
         owner->attention.store(true);
         owner->poll.wake();
     }
+    signal_handlers_busy.fetch_sub(1);
 }
 }  // namespace
 
@@ -422,6 +441,7 @@ void loop::unlink(loop_closer& c) noexcept {
 
 void loop::close() noexcept {
     detail::loop_state& st = *state_;
+    if (st.closing) return;  // from a destructor that close() runs
     // What is linked ends first, while readers, timers and the poller are
     // still there for it to unregister from (an ending may unlink others).
     while (loop_closer* c = st.closers) {
@@ -429,29 +449,46 @@ void loop::close() noexcept {
         c->end(c);
     }
     st.release_signals();
-    for (std::uint32_t i = 0; i < st.timers.size(); ++i) {
-        if (st.timers[i].heap_index == detail::no_slot) continue;
-        st.timers[i].fn.reset();
-        st.free_timer(i);
+    // First the loop is emptied, every timer and handle forgotten, the poller
+    // closed; only then are the callbacks destroyed. A capture's destructor
+    // that cancels its timer or removes its reader finds nothing to undo, and
+    // what it would add is refused (`closing`).
+    {
+        std::lock_guard<std::mutex> lock(st.mutex);  // call_soon_threadsafe reads it under the lock
+        st.closing = true;
     }
     st.heap.clear();
-    for (std::uint32_t i = 0; i < st.io_count; ++i) {
-        detail::io_slot& s = st.io(i);
-        if (!s.in_use) continue;
-        // A callback running now (close from a reader) is destroyed when it returns.
-        if (!st.is_running(i, false)) s.reader.reset();
-        if (!st.is_running(i, true)) s.writer.reset();
-        st.free_io(i);
+    for (std::uint32_t i = 0; i < st.timers.size(); ++i) {
+        if (st.timers[i].heap_index != detail::no_slot) st.free_timer(i);
     }
-    st.replacement.reset();
+    for (std::uint32_t i = 0; i < st.io_count; ++i) {
+        if (st.io(i).in_use) st.free_io(i);
+    }
     st.handles.clear();
-    while (st.count > 0) st.pop();
     {
-        std::lock_guard<std::mutex> lock(st.mutex);
-        st.incoming.clear();
+        std::lock_guard<std::mutex> lock(st.mutex);  // call_soon_threadsafe wakes under it
+        st.poll.close();
         st.poked.store(0);
     }
-    st.poll.close();
+    for (detail::timer_slot& t : st.timers) t.fn.reset();
+    for (std::uint32_t i = 0; i < st.io_count; ++i) {
+        // A callback running now (close from a reader) is destroyed when it returns.
+        detail::io_slot& s = st.io(i);
+        if (!st.is_running(i, false)) s.reader.reset();
+        if (!st.is_running(i, true)) s.writer.reset();
+    }
+    st.replacement.reset();
+    while (st.count > 0) st.pop();
+    std::vector<callback> incoming;
+    {
+        std::lock_guard<std::mutex> lock(st.mutex);
+        incoming.swap(st.incoming);
+    }
+    incoming.clear();  // outside the lock: a destructor may call call_soon_threadsafe
+    {
+        std::lock_guard<std::mutex> lock(st.mutex);
+        st.closing = false;
+    }
     st.stopping = false;
     st.attend();  // a run ends at once
 }
@@ -460,21 +497,24 @@ double loop::time() const noexcept { return state_->now(); }
 
 void loop::set_clock(loop_clock clock) noexcept { state_->clock = clock; }
 
-void loop::queue(callback&& f) { state_->push(std::move(f)); }
+void loop::queue(callback&& f) {
+    if (state_->closing) return;  // from a destructor close() runs: dropped
+    state_->push(std::move(f));
+}
 
 void loop::queue_threadsafe(callback&& f) {
     detail::loop_state& st = *state_;
-    {
-        std::lock_guard<std::mutex> lock(st.mutex);
-        st.incoming.push_back(std::move(f));
-        st.poked.store(1);
-        st.attention.store(true);
-    }
-    st.poll.wake();
+    std::lock_guard<std::mutex> lock(st.mutex);
+    if (st.closing) return;  // dropped (destroyed by the caller, outside the lock)
+    st.incoming.push_back(std::move(f));
+    st.poked.store(1);
+    st.attention.store(true);
+    st.poll.wake();  // under the lock: close() closes the poller under it
 }
 
 timer loop::schedule(double when, callback&& f) {
     detail::loop_state& st = *state_;
+    if (st.closing) return timer();  // from a destructor close() runs: dropped
     if (std::isnan(when)) when = st.now();
     std::uint32_t slot;
     if (st.timer_free.empty()) {
@@ -524,7 +564,7 @@ void loop::watch(const socket& s, bool write, callback&& f, std::error_code& ec)
 
 void loop::watch(native_handle_type h, bool write, callback&& f, std::error_code& ec) {
     detail::loop_state& st = *state_;
-    if (!st.poll.is_open() || h == invalid_native_handle) {
+    if (!st.poll.is_open() || st.closing || h == invalid_native_handle) {
         ec = error::not_open;
         return;
     }
@@ -765,6 +805,9 @@ void loop::stop_on_signals(std::error_code& ec) noexcept {
             ec = std::make_error_code(std::errc::invalid_argument);
             return;
         }
+        // A signal the program ignores (a script's background job ignores SIGINT)
+        // stays ignored, as Python's asyncio leaves it.
+        if (st.previous[i] == SIG_IGN) std::signal(detail::stop_signals[i], SIG_IGN);
     }
     st.owns_signals = true;
 }

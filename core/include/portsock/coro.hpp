@@ -515,11 +515,7 @@ private:
     }
     // False, with `ec` set, when the registration fails.
     bool wait(bool write, void* op, void (*ready)(void*) noexcept, std::error_code& ec) noexcept {
-        side& sd = sides_[write ? 1 : 0];
-        if (!sd.registered && !add(write, ec)) return false;
-        sd.op = op;
-        sd.ready = ready;
-        return true;
+        return take_turn(write, op, ready) || (add(write, ec) && take_turn(write, op, ready));
     }
     bool add(bool write, std::error_code& ec) noexcept {
         if (write) {

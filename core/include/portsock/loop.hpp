@@ -102,9 +102,11 @@ public:
 
     /// Destroys the callable; the callback is empty.
     void reset() noexcept {
-        if (ops_ != nullptr) {
-            ops_->destroy(storage_);
+        // Empty before the destructor runs: what it does to this callback
+        // (through the loop that holds it) finds nothing to destroy twice.
+        if (const ops* o = ops_) {
             ops_ = nullptr;
+            o->destroy(storage_);
         }
     }
     /// True when a callable is stored.
@@ -205,8 +207,12 @@ public:
     /// True after a successful `open`, until `close`.
     bool is_open() const noexcept;
     /// Ends what is linked to the loop (`loop_closer`: spawned coroutines),
-    /// forgets every reader, writer, timer and pending callback (destroying
-    /// them), gives back the signals (`stop_on_signals`) and closes the poller.
+    /// gives back the signals (`stop_on_signals`), forgets every reader,
+    /// writer, timer and pending callback and closes the poller; then
+    /// destroys the callbacks. A callback's destructor may use the loop: its
+    /// timer is no longer pending, removing its reader finds none, and what
+    /// it adds (a callback, a timer, a reader) is refused.
+    /// The loop can be opened again.
     void close() noexcept;
     /// Links `c` so that `close` ends it; `unlink` takes it back (a no-op when
     /// not linked). `c` must stay where it is while linked.
@@ -291,9 +297,11 @@ public:
 
     /// Makes SIGINT and SIGTERM (and SIGBREAK where defined; on Windows the C
     /// library turns console Ctrl-C / Ctrl-Break into these) stop the loop:
-    /// the handler sets a flag and wakes the poller. One loop at a time owns
-    /// the signals (another fails with `std::errc::device_or_resource_busy`);
-    /// `close` restores the handlers that were there before.
+    /// the handler sets a flag and wakes the poller. A signal the program
+    /// ignores (SIG_IGN: a script's background jobs ignore SIGINT) stays
+    /// ignored. One loop at a time owns the signals (another fails with
+    /// `std::errc::device_or_resource_busy`); `close` restores the handlers
+    /// that were there before.
     void stop_on_signals(std::error_code& ec) noexcept;
 
 #if PORTSOCK_HAS_EXCEPTIONS
