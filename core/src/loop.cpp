@@ -366,21 +366,22 @@ struct loop_state {
     // Signals ------------------------------------------------------------------
     void release_signals() noexcept {
         if (!owns_signals) return;
+        signal_owner.store(nullptr);
+        // A handler on another thread may still hold this loop, or be about
+        // to put itself back: wait for it, then restore. (One on this
+        // thread, interrupting here, has finished by now.)
+        while (signal_handlers_busy.load() != 0) std::this_thread::yield();
         for (std::size_t i = 0; i < stop_signal_count; ++i) std::signal(stop_signals[i], previous[i]);
         owns_signals = false;
-        signal_owner.store(nullptr);
-        // A handler on another thread may still hold this loop: wait for it.
-        // (One on this thread, interrupting here, has finished by now.)
-        while (signal_handlers_busy.load() != 0) std::this_thread::yield();
     }
 };
 
 namespace {
 void on_stop_signal(int sig) {
-    std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
-    signal_seen.store(1);
     signal_handlers_busy.fetch_add(1);
+    signal_seen.store(1);
     if (loop_state* owner = signal_owner.load()) {
+        std::signal(sig, on_stop_signal);  // some C libraries (Windows') reset it to the default
         owner->poked.store(1);
         owner->attention.store(true);
         owner->poll.wake();
