@@ -38,7 +38,8 @@
 // -k: whichever peer wrote last); once standard input ends, sockcat waits one
 // second (or -q SECS) for more datagrams, then ends.
 // Exit status: 0 done, 1 could not resolve / connect / listen (-z: no port
-// open), 2 usage, 3 the transfer failed (reset, write error).
+// open), 2 usage, 3 the transfer failed (reset; a read error on standard
+// input, a write error on standard output).
 //
 // It runs on a portsock::loop: the socket and standard input are readers,
 // -w and -q are call_later / call_at timers. Standard input cannot be polled
@@ -51,6 +52,8 @@
 #include <portsock/loop.hpp>
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -304,31 +307,47 @@ portsock::socket connect_to(const std::string& host, int port, const options& o,
     return {};
 }
 
+// What the thread that reads standard input (pump_stdin) met: a read error,
+// set before the thread shuts its end of the socketpair down, so the loop
+// tells it from the end of input when it reads that end.
+struct pump_status {
+    std::mutex lock;
+    std::error_code error;
+};
+
 // Standard input as the event loop sees it. Where it can be polled (a pipe,
 // a terminal or a socket on POSIX) the loop watches its descriptor and reads
 // it when it is ready (`direct`). Elsewhere (a Windows console or pipe, a
 // regular file, which epoll refuses) a thread reads it and hands the bytes to
 // the loop through a socketpair (`from_stdin`), whose buffer holds the
-// thread back while the network is slow. None with -d. `quit_at`: when
-// sockcat is to quit after its end (-q), on the loop's clock.
+// thread back while the network is slow; `pump` is what that thread shares
+// with the loop. None with -d. `quit_at`: when sockcat is to quit after its
+// end (-q), on the loop's clock.
 struct input {
     portsock::native_handle_type direct = portsock::invalid_native_handle;
     portsock::socket from_stdin;
+    std::shared_ptr<pump_status> pump;
     bool ended = false;
     std::optional<double> quit_at;
     std::vector<char> converted;  // -C: a direct read with LF as CRLF
 };
 
-// Copies standard input into `to` (LF as CRLF with -C) until it ends, then
-// closes `to`.
-void pump_stdin(portsock::socket to, bool crlf) {
+// Copies standard input into `to` (LF as CRLF with -C) until it ends or a
+// read fails (the error left in `status`), then shuts `to` down.
+void pump_stdin(portsock::socket to, bool crlf, std::shared_ptr<pump_status> status) {
     std::vector<char> buffer(chunk), converted;
     std::error_code ec;
     for (;;) {
-        const long n = app::read_stdin(buffer.data(), buffer.size());
-        if (n <= 0) break;
+        std::error_code read_error;
+        const std::size_t n = app::read_stdin(buffer.data(), buffer.size(), read_error);
+        if (read_error) {
+            const std::lock_guard<std::mutex> hold(status->lock);
+            status->error = read_error;
+            break;
+        }
+        if (n == 0) break;
         const char* data = buffer.data();
-        std::size_t size = static_cast<std::size_t>(n);
+        std::size_t size = n;
         if (crlf) {
             converted.clear();
             for (std::size_t k = 0; k < size; ++k) {
@@ -361,7 +380,8 @@ int start_input(const options& o, input& in, portsock::loop& loop) {
     auto [from_stdin, to_loop] = portsock::socketpair(portsock::family::unspec, portsock::type::stream, 0, ec);
     if (ec) return app::fail(program, "socketpair", ec);
     in.from_stdin = std::move(from_stdin);
-    std::thread(pump_stdin, std::move(to_loop), o.crlf).detach();  // may stay blocked in a read until exit
+    in.pump = std::make_shared<pump_status>();
+    std::thread(pump_stdin, std::move(to_loop), o.crlf, in.pump).detach();  // may stay blocked in a read until exit
     return app::ok;
 }
 
@@ -373,18 +393,21 @@ portsock::native_handle_type input_handle(const input& in) {
 }
 
 // Reads what standard input has into `buffer` (LF as CRLF with -C) and sets
-// `data` to the bytes to send: their count, 0 at its end.
+// `data` to the bytes to send: their count, 0 at its end. A read error (the
+// thread's, passed on at the socketpair's end) is `ec`.
 std::size_t read_input(input& in, const options& o, std::vector<char>& buffer, const char*& data,
                        std::error_code& ec) {
     data = buffer.data();
-    if (in.direct == portsock::invalid_native_handle) return in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
-    const long n = app::read_stdin(buffer.data(), buffer.size());
-    if (n < 0) {
-        ec = std::make_error_code(std::errc::io_error);
-        return 0;
+    if (in.direct == portsock::invalid_native_handle) {
+        const std::size_t n = in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
+        if (!ec && n == 0 && in.pump) {
+            const std::lock_guard<std::mutex> hold(in.pump->lock);
+            ec = in.pump->error;
+        }
+        return n;
     }
-    const auto size = static_cast<std::size_t>(n);
-    if (!o.crlf) return size;
+    const std::size_t size = app::read_stdin(buffer.data(), buffer.size(), ec);
+    if (ec || !o.crlf) return size;
     in.converted.clear();
     for (std::size_t k = 0; k < size; ++k) {
         if (buffer[k] == '\n') in.converted.push_back('\r');
@@ -467,7 +490,7 @@ private:
         std::error_code ec;
         const char* data = nullptr;
         const std::size_t got = read_input(in_, o_, buffer_, data, ec);
-        if (ec) return finish(app::fail(program, "read standard input", ec));
+        if (ec) return finish(transfer_error("read standard input", ec));
         if (got == 0) {
             in_.ended = true;
             loop_.remove_reader(input_handle(in_), ec);

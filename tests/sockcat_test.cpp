@@ -8,6 +8,7 @@
 #include <portsock/version.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <utility>
 
@@ -309,6 +310,38 @@ TEST(Sockcat, DashDDoesNotReadStandardInput) {
     });
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "hello\n");
+}
+
+TEST(Sockcat, AReadErrorOnStandardInputIsReportedNotTakenForItsEnd) {
+    if (python_exe.empty()) GTEST_SKIP() << "needs python3 to start sockcat with a directory as standard input";
+    // A directory as standard input: each read fails (EISDIR), where the
+    // system opens a directory for reading at all. python3 opens it, makes it
+    // standard input and becomes sockcat (through the emulator in a cross build).
+    const std::string directory_as_stdin =
+        "import os, sys\n"
+        "try:\n"
+        "    fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+        "except OSError as e:\n"
+        "    sys.stderr.write('%s\\n' % e)\n"
+        "    sys.exit(77)\n"
+        "os.dup2(fd, 0)\n"
+        "os.execvp(sys.argv[2], sys.argv[2:])\n";
+    testsupport::temp_path directory;
+    std::error_code ec;
+    std::filesystem::create_directory(directory.str(), ec);
+    ASSERT_OK(ec);
+    ps::socket server = testsupport::listener();  // the connection waits in its backlog
+    const std::string port = std::to_string(server.getsockname(ec).port());
+    std::vector<std::string> argv = {python_exe, "-c", directory_as_stdin, directory.str()};
+    const std::vector<std::string> emulator = child_process::emulator();
+    argv.insert(argv.end(), emulator.begin(), emulator.end());
+    argv.insert(argv.end(), {sockcat_exe, "127.0.0.1", port});
+    const result r = run(argv);
+    if (r.status == 77) GTEST_SKIP() << "this system does not open a directory as a file: " << r.err;
+    EXPECT_EQ(r.status, 3) << r.err;  // the transfer failed, as for a write error on standard output
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err.rfind("sockcat: read standard input: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.out, "");
 }
 
 TEST(Sockcat, DashCSendsCrlfLineEnds) {
