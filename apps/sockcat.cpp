@@ -431,20 +431,30 @@ void input_ended(portsock::socket& net, bool udp, const options& o, input& in, p
 
 // One relay on the loop: `net` and standard input are its readers, -w's idle
 // limit and -q's quit are its timers. See `relay`.
+//
+// `net` is non-blocking: standard input's bytes go out as fast as the
+// network takes them, and what it does not take yet waits in the buffer they
+// were read into while `net` is a writer that sends it. Meanwhile standard
+// input is not read (its reader is removed until the rest is sent: no more
+// is buffered than one read), but `net` stays a reader: a peer that answers
+// as it reads (an echo server) is read from all along, else both would wait
+// for each other once the socket buffers are full. A datagram goes whole:
+// when the socket buffer has no room, it waits as a stream's rest does.
 class relayer {
 public:
     relayer(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
             std::optional<portsock::endpoint> peer)
-        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), peer_(std::move(peer)), buffer_(chunk) {}
+        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), peer_(std::move(peer)), buffer_(chunk),
+          input_buffer_(chunk) {}
 
     int run() {
         std::error_code ec;
+        net_.setblocking(false, ec);
+        if (ec) return app::fail(program, "event loop", ec);
         loop_.add_reader(net_, [this] { from_network(); }, ec);
-        const portsock::native_handle_type stdin_h = input_handle(in_);
-        if (!ec && stdin_h != portsock::invalid_native_handle && !in_.ended) {
-            loop_.add_reader(stdin_h, [this] { from_input(); }, ec);
-            input_watched_ = !ec;
-        }
+        if (ec) return app::fail(program, "event loop", ec);
+        network_watched_ = true;
+        if (!in_.ended) watch_input(ec);
         if (ec) {
             forget();
             return app::fail(program, "event loop", ec);
@@ -465,8 +475,10 @@ private:
         status_ = status;
         loop_.stop();
     }
-    // Both sides have ended (with -k: the peer has).
+    // Both sides have ended (with -k: the peer has), and standard input's
+    // bytes are all sent.
     void maybe_done() {
+        if (unsent_size_ > 0) return;
         if (((in_.ended || o_.no_stdin) && network_done_) || (o_.keep && network_done_)) finish(app::ok);
     }
     // -w: the relay ends after that long with no traffic either way.
@@ -485,27 +497,76 @@ private:
             finish(app::ok);
         });
     }
+    // Standard input as a reader (none with -d), and no longer.
+    void watch_input(std::error_code& ec) {
+        const portsock::native_handle_type h = input_handle(in_);
+        if (h == portsock::invalid_native_handle || input_watched_) return;
+        loop_.add_reader(h, [this] { from_input(); }, ec);
+        input_watched_ = !ec;
+    }
+    void unwatch_input() {
+        std::error_code ignored;
+        if (input_watched_) loop_.remove_reader(input_handle(in_), ignored);
+        input_watched_ = false;
+    }
+    // Sends the bytes of standard input not yet sent, as many as the socket
+    // takes now. False on an error other than a full socket buffer (`ec`).
+    bool send_unsent(std::error_code& ec) {
+        while (unsent_size_ > 0) {
+            std::size_t sent = peer_ ? net_.sendto(unsent_, unsent_size_, *peer_, ec)
+                                     : net_.send(unsent_, unsent_size_, ec);
+            if (ec) {
+                if (!portsock::would_block(ec)) return false;
+                ec.clear();  // no room now: the writer sends it when there is
+                return true;
+            }
+            if (udp_) sent = unsent_size_;  // a datagram goes whole or not at all
+            unsent_ += sent;
+            unsent_size_ -= sent;
+        }
+        return true;
+    }
     void from_input() {
         if (done_) return;
         std::error_code ec;
         const char* data = nullptr;
-        const std::size_t got = read_input(in_, o_, buffer_, data, ec);
+        const std::size_t got = read_input(in_, o_, input_buffer_, data, ec);
         if (ec) return finish(transfer_error("read standard input", ec));
         if (got == 0) {
+            // Read only with nothing unsent: the half-close follows every byte.
             in_.ended = true;
-            loop_.remove_reader(input_handle(in_), ec);
-            input_watched_ = false;
+            unwatch_input();
             input_ended(net_, udp_, o_, in_, loop_, true);
             if (in_.quit_at) schedule_quit();
-            ec.clear();
-        } else if (peer_) {
-            net_.sendto(data, got, *peer_, ec);
-        } else if (udp_) {
-            net_.send(data, got, ec);
         } else {
-            net_.sendall(data, got, ec);
+            unsent_ = data;
+            unsent_size_ = got;
+            if (!send_unsent(ec)) return finish(transfer_error("send", ec));
+            if (unsent_size_ > 0) {  // the network is slower: hold standard input back
+                unwatch_input();
+                loop_.add_writer(net_, [this] { to_network(); }, ec);
+                if (ec) return finish(transfer_error("event loop", ec));
+                writer_watched_ = true;
+            }
         }
-        if (ec) return finish(transfer_error("send", ec));
+        arm_idle();
+        maybe_done();
+    }
+    // The writer while some of standard input's bytes wait: sends them, and
+    // reads standard input again once they are gone.
+    void to_network() {
+        if (done_) return;
+        std::error_code ec;
+        const std::size_t before = unsent_size_;
+        if (!send_unsent(ec)) return finish(transfer_error("send", ec));
+        if (unsent_size_ == before) return;
+        if (unsent_size_ == 0) {
+            loop_.remove_writer(net_, ec);
+            writer_watched_ = false;
+            ec.clear();
+            watch_input(ec);
+            if (ec) return finish(transfer_error("event loop", ec));
+        }
         arm_idle();
         maybe_done();
     }
@@ -521,6 +582,7 @@ private:
         } else {
             got = net_.recv_into(buffer_.data(), buffer_.size(), ec);
         }
+        if (portsock::would_block(ec)) return;  // nothing after all: the loop says when there is
         if (ec && ec != std::errc::message_size) return finish(transfer_error("recv", ec));
         if (got == 0 && !udp_) {
             network_done_ = true;
@@ -537,8 +599,9 @@ private:
     void forget() {
         std::error_code ignored;
         if (network_watched_) loop_.remove_reader(net_, ignored);
-        if (input_watched_) loop_.remove_reader(input_handle(in_), ignored);
-        network_watched_ = input_watched_ = false;
+        if (writer_watched_) loop_.remove_writer(net_, ignored);
+        unwatch_input();
+        network_watched_ = writer_watched_ = false;
         idle_.cancel();
         quit_.cancel();
     }
@@ -549,9 +612,13 @@ private:
     const options& o_;
     input& in_;
     std::optional<portsock::endpoint> peer_;
-    std::vector<char> buffer_;
+    std::vector<char> buffer_;        // the network's bytes, on their way to standard output
+    std::vector<char> input_buffer_;  // standard input's, on their way to the network
+    const char* unsent_ = nullptr;    // standard input's bytes the network has not taken yet
+    std::size_t unsent_size_ = 0;
     portsock::timer idle_, quit_;
-    bool network_watched_ = true;  // from the start of run (removed on failure by forget)
+    bool network_watched_ = false;
+    bool writer_watched_ = false;
     bool input_watched_ = false;
     bool network_done_ = false;
     bool done_ = false;
