@@ -443,32 +443,36 @@ void input_ended(portsock::socket& net, bool udp, const options& o, input& in, p
 class relayer {
 public:
     relayer(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
-            std::optional<portsock::endpoint> peer)
-        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), peer_(std::move(peer)), buffer_(chunk),
-          input_buffer_(chunk) {}
+            std::string where, std::optional<portsock::endpoint> peer)
+        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), where_(std::move(where)), peer_(std::move(peer)),
+          buffer_(chunk), input_buffer_(chunk) {}
 
     int run() {
         std::error_code ec;
         net_.setblocking(false, ec);
-        if (ec) return app::fail(program, "event loop", ec);
+        if (ec) return app::fail(program, "set non-blocking mode for " + peer_text(), ec);
         loop_.add_reader(net_, [this] { from_network(); }, ec);
-        if (ec) return app::fail(program, "event loop", ec);
+        if (ec) return app::fail(program, "watch " + peer_text(), ec);
         network_watched_ = true;
         if (!in_.ended) watch_input(ec);
         if (ec) {
             forget();
-            return app::fail(program, "event loop", ec);
+            return app::fail(program, "watch standard input for " + peer_text(), ec);
         }
         if (in_.ended) input_ended(net_, udp_, o_, in_, loop_, false);
         if (in_.quit_at) schedule_quit();
         arm_idle();
         loop_.run(ec);
         forget();
-        if (ec && !done_) return app::fail(program, "event loop", ec);
+        if (ec && !done_) return app::fail(program, "run the event loop for " + peer_text(), ec);
         return status_;
     }
 
 private:
+    // The peer, for a message: the one the last datagram came from (-k -u),
+    // or the one the relay is with.
+    std::string peer_text() const { return peer_ ? peer_->to_string() : where_; }
+
     void finish(int status) {
         if (done_) return;
         done_ = true;
@@ -541,11 +545,11 @@ private:
         } else {
             unsent_ = data;
             unsent_size_ = got;
-            if (!send_unsent(ec)) return finish(transfer_error("send", ec));
+            if (!send_unsent(ec)) return finish(transfer_error("send to " + peer_text(), ec));
             if (unsent_size_ > 0) {  // the network is slower: hold standard input back
                 unwatch_input();
                 loop_.add_writer(net_, [this] { to_network(); }, ec);
-                if (ec) return finish(transfer_error("event loop", ec));
+                if (ec) return finish(transfer_error("watch " + peer_text(), ec));
                 writer_watched_ = true;
             }
         }
@@ -558,14 +562,14 @@ private:
         if (done_) return;
         std::error_code ec;
         const std::size_t before = unsent_size_;
-        if (!send_unsent(ec)) return finish(transfer_error("send", ec));
+        if (!send_unsent(ec)) return finish(transfer_error("send to " + peer_text(), ec));
         if (unsent_size_ == before) return;
         if (unsent_size_ == 0) {
             loop_.remove_writer(net_, ec);
             writer_watched_ = false;
             ec.clear();
             watch_input(ec);
-            if (ec) return finish(transfer_error("event loop", ec));
+            if (ec) return finish(transfer_error("watch standard input for " + peer_text(), ec));
         }
         arm_idle();
         maybe_done();
@@ -583,7 +587,7 @@ private:
             got = net_.recv_into(buffer_.data(), buffer_.size(), ec);
         }
         if (portsock::would_block(ec)) return;  // nothing after all: the loop says when there is
-        if (ec && ec != std::errc::message_size) return finish(transfer_error("recv", ec));
+        if (ec && ec != std::errc::message_size) return finish(transfer_error("recv from " + peer_text(), ec));
         if (got == 0 && !udp_) {
             network_done_ = true;
             loop_.remove_reader(net_, ec);
@@ -611,6 +615,7 @@ private:
     bool udp_;
     const options& o_;
     input& in_;
+    std::string where_;  // the peer, for messages
     std::optional<portsock::endpoint> peer_;
     std::vector<char> buffer_;        // the network's bytes, on their way to standard output
     std::vector<char> input_buffer_;  // standard input's, on their way to the network
@@ -627,15 +632,16 @@ private:
 
 // Relays between `net` and standard input / output until both have ended
 // (with -k: until the peer has ended), the connection is idle for -w SECS,
-// or -q's time after standard input's end is up. `peer`: an unconnected UDP
-// socket's peer (-l -k -u), which each datagram received updates.
-int relay(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
+// or -q's time after standard input's end is up. `where`: the peer, as
+// messages name it. `peer`: an unconnected UDP socket's peer (-l -k -u),
+// which each datagram received updates.
+int relay(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in, std::string where,
           std::optional<portsock::endpoint> peer = {}) {
     if (in.quit_at && loop.time() >= *in.quit_at) {  // -k: the -q time ran out with the last peer
         if (!udp || o.quit) verbose(o, "quitting after the end of standard input");
         return app::ok;
     }
-    relayer r(loop, net, udp, o, in, std::move(peer));
+    relayer r(loop, net, udp, o, in, std::move(where), std::move(peer));
     return r.run();
 }
 
@@ -675,6 +681,28 @@ int scan(const std::string& host, const std::string& ports, const options& o) {
     return any_open ? app::ok : app::failed;
 }
 
+// The host a listener binds to: "" (IPv4's any address; -6: IPv6's) unless
+// one was given.
+std::string listen_host(const options& o) {
+    const bool host_given = !o.source_host.empty() || (o.source_port.empty() ? o.positional.size() == 2 : o.positional.size() == 1);
+    return !o.source_host.empty() ? o.source_host
+           : host_given           ? o.positional[0]
+           : o.family == portsock::family::inet6 ? "::" : "";
+}
+
+// Where sockcat is to connect or listen, as the command line says it, for a
+// message before there is a socket: `HOST:PORT`, `listening on HOST:PORT`
+// (`*` for IPv4's any address) or a Unix-domain PATH.
+std::string target_text(const options& o) {
+    if (o.local) return o.positional[0];
+    const auto join = [](const std::string& host, const std::string& port) {
+        return (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' + port;
+    };
+    if (!o.listen) return join(o.positional[0], o.positional[1]);
+    const std::string host = listen_host(o);
+    return "listening on " + join(host.empty() ? "*" : host, o.source_port.empty() ? o.positional.back() : o.source_port);
+}
+
 int serve_local(const std::string& path, const options& o, input& in, portsock::loop& loop) {
     std::error_code ec;
     const portsock::endpoint address = portsock::endpoint::local(path, ec);
@@ -685,7 +713,7 @@ int serve_local(const std::string& path, const options& o, input& in, portsock::
         if (!ec) s.connect(address, ec);
         if (ec) return app::fail(program, "connect to " + path, ec);
         verbose(o, "connected to " + path);
-        return relay(loop, s, false, o, in);
+        return relay(loop, s, false, o, in, path);
     }
     portsock::socket listener = portsock::create_server(address, 1, false, ec);
     if (ec) return app::fail(program, "listen on " + path, ec);
@@ -700,7 +728,7 @@ int serve_local(const std::string& path, const options& o, input& in, portsock::
         }
         if (ec) return app::fail(program, "accept on " + path, ec);
         verbose(o, "connection on " + path);
-        const int status = relay(loop, accepted.conn, false, o, in);
+        const int status = relay(loop, accepted.conn, false, o, in, "the peer on " + path);
         if (!o.keep || (in.quit_at && loop.time() >= *in.quit_at)) return status;
     }
 }
@@ -711,11 +739,7 @@ int serve(const options& o, input& in, portsock::loop& loop) {
     int port = 0;
     const int port_status = resolve_port(o.source_port.empty() ? o.positional.back() : o.source_port, o, port);
     if (port_status != app::ok) return port_status;
-    // Host "" (IPv4's any address; -6: IPv6's) unless one was given.
-    const bool host_given = !o.source_host.empty() || (o.source_port.empty() ? o.positional.size() == 2 : o.positional.size() == 1);
-    const std::string host = !o.source_host.empty() ? o.source_host
-                             : host_given           ? o.positional[0]
-                             : o.family == portsock::family::inet6 ? "::" : "";
+    const std::string host = listen_host(o);
     portsock::endpoint address;
     if (o.numeric) {
         address = portsock::endpoint::parse(host, port, ec);
@@ -744,16 +768,17 @@ int serve(const options& o, input& in, portsock::loop& loop) {
         s = portsock::create_server(address, options, ec);
     }
     if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
-    std::fprintf(stderr, "%s: listening on %s%s\n", program, s.getsockname(ec).to_string().c_str(),
+    const std::string here = s.getsockname(ec).to_string();
+    std::fprintf(stderr, "%s: listening on %s%s\n", program, here.c_str(),
                  !v6 ? "" : dual ? " (IPv6 and IPv4)" : " (IPv6 only)");
     std::fflush(stderr);
     if (!o.udp) {
         for (;;) {
             auto accepted = s.accept(ec);
-            if (ec) return app::fail(program, "accept", ec);
+            if (ec) return app::fail(program, "accept on " + here, ec);
             verbose(o, "connection from " + accepted.address.to_string());
             if (!o.keep) s.close();
-            const int status = relay(loop, accepted.conn, false, o, in);
+            const int status = relay(loop, accepted.conn, false, o, in, accepted.address.to_string());
             if (!o.keep || (in.quit_at && loop.time() >= *in.quit_at)) return status;
         }
     }
@@ -761,15 +786,15 @@ int serve(const options& o, input& in, portsock::loop& loop) {
     // (-k: answer whichever peer wrote last).
     std::vector<char> first(chunk);
     auto [n, peer] = s.recvfrom_into(first.data(), first.size(), ec);
-    if (ec && ec != std::errc::message_size) return transfer_error("recvfrom", ec);
+    if (ec && ec != std::errc::message_size) return transfer_error("recvfrom on " + here, ec);
     verbose(o, "datagram from " + peer.to_string());
     if (!app::write_stdout(first.data(), n)) {
         return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
     }
-    if (o.keep) return relay(loop, s, true, o, in, peer);
+    if (o.keep) return relay(loop, s, true, o, in, peer.to_string(), peer);
     s.connect(peer, ec);
     if (ec) return app::fail(program, "connect to " + peer.to_string(), ec);
-    return relay(loop, s, true, o, in);
+    return relay(loop, s, true, o, in, peer.to_string());
 }
 
 }  // namespace
@@ -788,7 +813,7 @@ int main(int argc, char** argv) {
     portsock::loop loop;
     std::error_code opened;
     loop.open(opened);
-    if (opened) return app::fail(program, "event loop", opened);
+    if (opened) return app::fail(program, "open the event loop for " + target_text(o), opened);
     input in;
     const int started = start_input(o, in, loop);
     if (started != app::ok) return started;
@@ -804,6 +829,8 @@ int main(int argc, char** argv) {
     portsock::socket s = connect_to(o.positional[0], port, o, ec, what);
     if (ec) return app::fail(program, what, ec);
     std::error_code ignored;
-    verbose(o, "connected to " + s.getpeername(ignored).to_string() + " from " + s.getsockname(ignored).to_string());
-    return relay(loop, s, o.udp, o, in);
+    const portsock::endpoint peer = s.getpeername(ignored);
+    const std::string where = ignored ? host_port(o.positional[0], port) : peer.to_string();
+    verbose(o, "connected to " + peer.to_string() + " from " + s.getsockname(ignored).to_string());
+    return relay(loop, s, o.udp, o, in, where);
 }

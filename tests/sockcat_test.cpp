@@ -410,6 +410,19 @@ TEST(Sockcat, AReadErrorOnStandardInputIsReportedNotTakenForItsEnd) {
     EXPECT_EQ(r.out, "");
 }
 
+TEST(Sockcat, AResetSaysWhichPeerResetIt) {
+    std::error_code ec;
+    std::string peer;
+    const result r = against_server({}, "", [&](ps::socket& conn) {
+        peer = conn.getsockname(ec).to_string();      // where sockcat connected
+        conn.setsockopt(ps::opt::linger, std::chrono::seconds(0), ec);  // the close resets
+        EXPECT_OK(ec);
+    }, true);  // standard input stays open: sockcat is receiving when the reset comes
+    EXPECT_EQ(r.status, 3) << r.err;
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err.rfind("sockcat: recv from " + peer + ": ", 0), 0u) << r.err;
+}
+
 TEST(Sockcat, DashCSendsCrlfLineEnds) {
     const result r = against_server({"-C"}, "GET / HTTP/1.0\n\nlast", [](ps::socket& conn) {
         EXPECT_EQ(read_all(conn), "GET / HTTP/1.0\r\n\r\nlast");
