@@ -24,8 +24,9 @@
 // received. A client's half-close is passed on once its data is echoed. When
 // accept runs out of descriptors, accepting pauses (a 1 s call_later timer,
 // or until a connection closes) instead of spinning, and says so once per
-// shortage. Ctrl-C / SIGTERM stop the loop (loop::stop_on_signals) and the
-// server ends cleanly.
+// shortage; a listener that cannot go back on the loop then stays paused
+// for another second, and again, until it can. Ctrl-C / SIGTERM stop the
+// loop (loop::stop_on_signals) and the server ends cleanly.
 #include "app.hpp"
 
 #include <portsock/loop.hpp>
@@ -266,14 +267,22 @@ private:
                                  " connections open: accepting paused");
     }
 
-    // Accepting again, once a connection closed or the pause ended.
+    // Accepting again, once a connection closed or the pause ended. When the
+    // listener cannot be watched again, accepting stays paused and is tried
+    // again after another pause (said once until it works).
     void resume() {
         if (!paused_) return;
         resume_.cancel();
-        paused_ = false;
         std::error_code ec;
         loop_.add_reader(listener_, [this] { accept_all(); }, ec);
-        if (ec) app::report(program, "watch the listener", ec);
+        if (ec) {
+            if (!resume_failed_) app::report(program, "watch the listener again", ec);
+            resume_failed_ = true;
+            resume_ = loop_.call_later(accept_pause, [this] { resume(); });
+            return;
+        }
+        paused_ = false;
+        resume_failed_ = false;
     }
 
     portsock::loop& loop_;
@@ -284,6 +293,7 @@ private:
     std::vector<std::size_t> free_;
     std::size_t open_ = 0;
     bool paused_ = false;
+    bool resume_failed_ = false;  // watching the listener again failed (said once)
     bool stopped_ = false;
     portsock::timer resume_;  // the end of an accept pause
     std::size_t pauses_ = 0;  // in the current shortage (said at the first)
