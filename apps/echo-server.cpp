@@ -24,8 +24,9 @@
 // received. A client's half-close is passed on once its data is echoed. When
 // accept runs out of descriptors, accepting pauses (a 1 s call_later timer,
 // or until a connection closes) instead of spinning, and says so once per
-// shortage. Ctrl-C / SIGTERM stop the loop (loop::stop_on_signals) and the
-// server ends cleanly.
+// shortage; a listener that cannot go back on the loop then stays paused
+// for another second, and again, until it can. Ctrl-C / SIGTERM stop the
+// loop (loop::stop_on_signals) and the server ends cleanly.
 #include "app.hpp"
 
 #include <portsock/loop.hpp>
@@ -56,12 +57,18 @@ struct connection {
 
 class server {
 public:
-    server(portsock::loop& l, portsock::socket& listener, portsock::socket& udp)
-        : loop_(l), listener_(listener), udp_(udp) {}
+    /// `where`: the address served (TCP and UDP share it), or the Unix-domain
+    /// path, as the messages name it.
+    server(portsock::loop& l, portsock::socket& listener, portsock::socket& udp, std::string where)
+        : loop_(l), listener_(listener), udp_(udp), where_(std::move(where)) {}
 
-    void start(std::error_code& ec) {
+    /// Watches the listener and the UDP socket; on failure (`ec`) returns
+    /// what failed, for the message.
+    std::string start(std::error_code& ec) {
         if (listener_.is_open()) loop_.add_reader(listener_, [this] { accept_all(); }, ec);
-        if (!ec && udp_.is_open()) loop_.add_reader(udp_, [this] { echo_datagrams(); }, ec);
+        if (ec) return "watch the listener on " + where_;
+        if (udp_.is_open()) loop_.add_reader(udp_, [this] { echo_datagrams(); }, ec);
+        return ec ? "watch " + datagram_socket() : std::string();
     }
 
     void accept_all() {
@@ -78,19 +85,26 @@ public:
                 return;
             }
             if (ec) {
-                app::report(program, "accept", ec);
+                app::report(program, "accept on " + where_, ec);
                 return;
             }
+            const char* what = "set non-blocking mode for";
             sock.setblocking(false, ec);
-            if (!ec && !local_) sock.setsockopt(portsock::opt::no_delay, true, ec);
+            if (!ec && !local_) {
+                what = "set TCP_NODELAY for";
+                sock.setsockopt(portsock::opt::no_delay, true, ec);
+            }
             const std::size_t slot = free_slot();
             auto c = std::make_unique<connection>();
             c->slot = slot;
             connection* p = c.get();
-            if (!ec) loop_.add_reader(sock, [this, p] { receive(*p); }, ec);
+            if (!ec) {
+                what = "watch";
+                loop_.add_reader(sock, [this, p] { receive(*p); }, ec);
+            }
             if (ec) {
                 free_.push_back(slot);  // unused: the next connection takes it
-                app::report(program, "accept " + peer.to_string(), ec);
+                app::report(program, std::string(what) + " the connection from " + client(peer), ec);
                 continue;
             }
             c->sock = std::move(sock);
@@ -134,7 +148,7 @@ public:
         loop_.add_writer(c.sock, [this, p] { flush(*p); }, ec);
         if (!ec) loop_.remove_reader(c.sock, ec);
         if (ec) {
-            app::report(program, "watch a connection", ec);
+            app::report(program, "watch the connection from " + client(c.sock), ec);
             close(c);
         }
     }
@@ -157,7 +171,7 @@ public:
         loop_.add_reader(c.sock, [this, p] { receive(*p); }, ec);
         if (!ec) loop_.remove_writer(c.sock, ec);
         if (ec) {
-            app::report(program, "watch a connection", ec);
+            app::report(program, "watch the connection from " + client(c.sock), ec);
             close(c);
         }
     }
@@ -179,7 +193,7 @@ public:
         for (;;) {
             const std::size_t n = udp.recv_many(slots_, want_, ec);
             if (n == 0) {
-                if (!portsock::would_block(ec)) app::report(program, "recv_many", ec);
+                if (!portsock::would_block(ec)) app::report(program, "recv_many on " + datagram_socket(), ec);
                 return;
             }
             for (std::size_t k = 0; k < n; ++k) slots_[k].size = slots_[k].nbytes;
@@ -232,6 +246,20 @@ public:
     }
 
 private:
+    // A client, for a message: its address (a Unix-domain client has no name).
+    std::string client(const portsock::endpoint& peer) const {
+        return local_ ? "a client of " + where_ : peer.to_string();
+    }
+    // The same for a connection: its peer's address, or the socket's repr
+    // when the system no longer knows the peer (it reset the connection).
+    std::string client(const portsock::socket& sock) const {
+        std::error_code ec;
+        const portsock::endpoint peer = sock.getpeername(ec);
+        return !ec || local_ ? client(peer) : sock.repr();
+    }
+    // The datagram socket, for a message.
+    std::string datagram_socket() const { return local_ ? where_ : "UDP " + where_; }
+
     std::size_t free_slot() {
         if (!free_.empty()) {
             const std::size_t slot = free_.back();
@@ -266,24 +294,34 @@ private:
                                  " connections open: accepting paused");
     }
 
-    // Accepting again, once a connection closed or the pause ended.
+    // Accepting again, once a connection closed or the pause ended. When the
+    // listener cannot be watched again, accepting stays paused and is tried
+    // again after another pause (said once until it works).
     void resume() {
         if (!paused_) return;
         resume_.cancel();
-        paused_ = false;
         std::error_code ec;
         loop_.add_reader(listener_, [this] { accept_all(); }, ec);
-        if (ec) app::report(program, "watch the listener", ec);
+        if (ec) {
+            if (!resume_failed_) app::report(program, "watch the listener on " + where_ + " again", ec);
+            resume_failed_ = true;
+            resume_ = loop_.call_later(accept_pause, [this] { resume(); });
+            return;
+        }
+        paused_ = false;
+        resume_failed_ = false;
     }
 
     portsock::loop& loop_;
     std::error_code ec_;  // the readers' (made once: a std::error_code() calls system_category())
     portsock::socket& listener_;
     portsock::socket& udp_;
+    std::string where_;
     std::vector<std::unique_ptr<connection>> connections_;
     std::vector<std::size_t> free_;
     std::size_t open_ = 0;
     bool paused_ = false;
+    bool resume_failed_ = false;  // watching the listener again failed (said once)
     bool stopped_ = false;
     portsock::timer resume_;  // the end of an accept pause
     std::size_t pauses_ = 0;  // in the current shortage (said at the first)
@@ -342,7 +380,11 @@ int main(int argc, char** argv) {
     portsock::socket listener, datagrams;
     portsock::loop loop;
     loop.open(ec);
-    if (ec) return app::fail(program, "event loop", ec);
+    if (ec) {
+        // Before the address is resolved: what was asked for (`*`: any).
+        const std::string asked = host.empty() ? "*" : host.find(':') != std::string::npos ? '[' + host + ']' : host;
+        return app::fail(program, "open the event loop for " + (local ? unix_path : asked + ':' + std::to_string(port)), ec);
+    }
     loop.stop_on_signals(ec);  // Ctrl-C / SIGTERM end loop.run()
     if (ec) return app::fail(program, "stop on signals", ec);
 
@@ -400,12 +442,13 @@ int main(int argc, char** argv) {
                  " on " + address.to_string() + (!any6 ? "" : dual_stack ? " (IPv4 too)" : " (IPv6 only)"));
     }
 
-    server s(loop, listener, datagrams);
+    const std::string where = local ? unix_path : address.to_string();
+    server s(loop, listener, datagrams, where);
     if (local) s.serve_local();
-    s.start(ec);
-    if (ec) return app::fail(program, "event loop", ec);
+    const std::string failed = s.start(ec);
+    if (ec) return app::fail(program, failed, ec);
     loop.run(ec);
-    if (ec) return app::fail(program, "event loop", ec);
+    if (ec) return app::fail(program, "run the event loop for " + where, ec);
     s.end_shortage("stopping in a descriptor shortage");
     s.close_all();
     return app::ok;

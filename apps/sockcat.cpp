@@ -38,7 +38,8 @@
 // -k: whichever peer wrote last); once standard input ends, sockcat waits one
 // second (or -q SECS) for more datagrams, then ends.
 // Exit status: 0 done, 1 could not resolve / connect / listen (-z: no port
-// open), 2 usage, 3 the transfer failed (reset, write error).
+// open), 2 usage, 3 the transfer failed (reset; a read error on standard
+// input, a write error on standard output).
 //
 // It runs on a portsock::loop: the socket and standard input are readers,
 // -w and -q are call_later / call_at timers. Standard input cannot be polled
@@ -51,6 +52,8 @@
 #include <portsock/loop.hpp>
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -304,31 +307,47 @@ portsock::socket connect_to(const std::string& host, int port, const options& o,
     return {};
 }
 
+// What the thread that reads standard input (pump_stdin) met: a read error,
+// set before the thread shuts its end of the socketpair down, so the loop
+// tells it from the end of input when it reads that end.
+struct pump_status {
+    std::mutex lock;
+    std::error_code error;
+};
+
 // Standard input as the event loop sees it. Where it can be polled (a pipe,
 // a terminal or a socket on POSIX) the loop watches its descriptor and reads
 // it when it is ready (`direct`). Elsewhere (a Windows console or pipe, a
 // regular file, which epoll refuses) a thread reads it and hands the bytes to
 // the loop through a socketpair (`from_stdin`), whose buffer holds the
-// thread back while the network is slow. None with -d. `quit_at`: when
-// sockcat is to quit after its end (-q), on the loop's clock.
+// thread back while the network is slow; `pump` is what that thread shares
+// with the loop. None with -d. `quit_at`: when sockcat is to quit after its
+// end (-q), on the loop's clock.
 struct input {
     portsock::native_handle_type direct = portsock::invalid_native_handle;
     portsock::socket from_stdin;
+    std::shared_ptr<pump_status> pump;
     bool ended = false;
     std::optional<double> quit_at;
     std::vector<char> converted;  // -C: a direct read with LF as CRLF
 };
 
-// Copies standard input into `to` (LF as CRLF with -C) until it ends, then
-// closes `to`.
-void pump_stdin(portsock::socket to, bool crlf) {
+// Copies standard input into `to` (LF as CRLF with -C) until it ends or a
+// read fails (the error left in `status`), then shuts `to` down.
+void pump_stdin(portsock::socket to, bool crlf, std::shared_ptr<pump_status> status) {
     std::vector<char> buffer(chunk), converted;
     std::error_code ec;
     for (;;) {
-        const long n = app::read_stdin(buffer.data(), buffer.size());
-        if (n <= 0) break;
+        std::error_code read_error;
+        const std::size_t n = app::read_stdin(buffer.data(), buffer.size(), read_error);
+        if (read_error) {
+            const std::lock_guard<std::mutex> hold(status->lock);
+            status->error = read_error;
+            break;
+        }
+        if (n == 0) break;
         const char* data = buffer.data();
-        std::size_t size = static_cast<std::size_t>(n);
+        std::size_t size = n;
         if (crlf) {
             converted.clear();
             for (std::size_t k = 0; k < size; ++k) {
@@ -361,7 +380,8 @@ int start_input(const options& o, input& in, portsock::loop& loop) {
     auto [from_stdin, to_loop] = portsock::socketpair(portsock::family::unspec, portsock::type::stream, 0, ec);
     if (ec) return app::fail(program, "socketpair", ec);
     in.from_stdin = std::move(from_stdin);
-    std::thread(pump_stdin, std::move(to_loop), o.crlf).detach();  // may stay blocked in a read until exit
+    in.pump = std::make_shared<pump_status>();
+    std::thread(pump_stdin, std::move(to_loop), o.crlf, in.pump).detach();  // may stay blocked in a read until exit
     return app::ok;
 }
 
@@ -373,18 +393,21 @@ portsock::native_handle_type input_handle(const input& in) {
 }
 
 // Reads what standard input has into `buffer` (LF as CRLF with -C) and sets
-// `data` to the bytes to send: their count, 0 at its end.
+// `data` to the bytes to send: their count, 0 at its end. A read error (the
+// thread's, passed on at the socketpair's end) is `ec`.
 std::size_t read_input(input& in, const options& o, std::vector<char>& buffer, const char*& data,
                        std::error_code& ec) {
     data = buffer.data();
-    if (in.direct == portsock::invalid_native_handle) return in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
-    const long n = app::read_stdin(buffer.data(), buffer.size());
-    if (n < 0) {
-        ec = std::make_error_code(std::errc::io_error);
-        return 0;
+    if (in.direct == portsock::invalid_native_handle) {
+        const std::size_t n = in.from_stdin.recv_into(buffer.data(), buffer.size(), ec);
+        if (!ec && n == 0 && in.pump) {
+            const std::lock_guard<std::mutex> hold(in.pump->lock);
+            ec = in.pump->error;
+        }
+        return n;
     }
-    const auto size = static_cast<std::size_t>(n);
-    if (!o.crlf) return size;
+    const std::size_t size = app::read_stdin(buffer.data(), buffer.size(), ec);
+    if (ec || !o.crlf) return size;
     in.converted.clear();
     for (std::size_t k = 0; k < size; ++k) {
         if (buffer[k] == '\n') in.converted.push_back('\r');
@@ -408,42 +431,58 @@ void input_ended(portsock::socket& net, bool udp, const options& o, input& in, p
 
 // One relay on the loop: `net` and standard input are its readers, -w's idle
 // limit and -q's quit are its timers. See `relay`.
+//
+// `net` is non-blocking: standard input's bytes go out as fast as the
+// network takes them, and what it does not take yet waits in the buffer they
+// were read into while `net` is a writer that sends it. Meanwhile standard
+// input is not read (its reader is removed until the rest is sent: no more
+// is buffered than one read), but `net` stays a reader: a peer that answers
+// as it reads (an echo server) is read from all along, else both would wait
+// for each other once the socket buffers are full. A datagram goes whole:
+// when the socket buffer has no room, it waits as a stream's rest does.
 class relayer {
 public:
     relayer(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
-            std::optional<portsock::endpoint> peer)
-        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), peer_(std::move(peer)), buffer_(chunk) {}
+            std::string where, std::optional<portsock::endpoint> peer)
+        : loop_(loop), net_(net), udp_(udp), o_(o), in_(in), where_(std::move(where)), peer_(std::move(peer)),
+          buffer_(chunk), input_buffer_(chunk) {}
 
     int run() {
         std::error_code ec;
+        net_.setblocking(false, ec);
+        if (ec) return app::fail(program, "set non-blocking mode for " + peer_text(), ec);
         loop_.add_reader(net_, [this] { from_network(); }, ec);
-        const portsock::native_handle_type stdin_h = input_handle(in_);
-        if (!ec && stdin_h != portsock::invalid_native_handle && !in_.ended) {
-            loop_.add_reader(stdin_h, [this] { from_input(); }, ec);
-            input_watched_ = !ec;
-        }
+        if (ec) return app::fail(program, "watch " + peer_text(), ec);
+        network_watched_ = true;
+        if (!in_.ended) watch_input(ec);
         if (ec) {
             forget();
-            return app::fail(program, "event loop", ec);
+            return app::fail(program, "watch standard input for " + peer_text(), ec);
         }
         if (in_.ended) input_ended(net_, udp_, o_, in_, loop_, false);
         if (in_.quit_at) schedule_quit();
         arm_idle();
         loop_.run(ec);
         forget();
-        if (ec && !done_) return app::fail(program, "event loop", ec);
+        if (ec && !done_) return app::fail(program, "run the event loop for " + peer_text(), ec);
         return status_;
     }
 
 private:
+    // The peer, for a message: the one the last datagram came from (-k -u),
+    // or the one the relay is with.
+    std::string peer_text() const { return peer_ ? peer_->to_string() : where_; }
+
     void finish(int status) {
         if (done_) return;
         done_ = true;
         status_ = status;
         loop_.stop();
     }
-    // Both sides have ended (with -k: the peer has).
+    // Both sides have ended (with -k: the peer has), and standard input's
+    // bytes are all sent.
     void maybe_done() {
+        if (unsent_size_ > 0) return;
         if (((in_.ended || o_.no_stdin) && network_done_) || (o_.keep && network_done_)) finish(app::ok);
     }
     // -w: the relay ends after that long with no traffic either way.
@@ -462,27 +501,76 @@ private:
             finish(app::ok);
         });
     }
+    // Standard input as a reader (none with -d), and no longer.
+    void watch_input(std::error_code& ec) {
+        const portsock::native_handle_type h = input_handle(in_);
+        if (h == portsock::invalid_native_handle || input_watched_) return;
+        loop_.add_reader(h, [this] { from_input(); }, ec);
+        input_watched_ = !ec;
+    }
+    void unwatch_input() {
+        std::error_code ignored;
+        if (input_watched_) loop_.remove_reader(input_handle(in_), ignored);
+        input_watched_ = false;
+    }
+    // Sends the bytes of standard input not yet sent, as many as the socket
+    // takes now. False on an error other than a full socket buffer (`ec`).
+    bool send_unsent(std::error_code& ec) {
+        while (unsent_size_ > 0) {
+            std::size_t sent = peer_ ? net_.sendto(unsent_, unsent_size_, *peer_, ec)
+                                     : net_.send(unsent_, unsent_size_, ec);
+            if (ec) {
+                if (!portsock::would_block(ec)) return false;
+                ec.clear();  // no room now: the writer sends it when there is
+                return true;
+            }
+            if (udp_) sent = unsent_size_;  // a datagram goes whole or not at all
+            unsent_ += sent;
+            unsent_size_ -= sent;
+        }
+        return true;
+    }
     void from_input() {
         if (done_) return;
         std::error_code ec;
         const char* data = nullptr;
-        const std::size_t got = read_input(in_, o_, buffer_, data, ec);
-        if (ec) return finish(app::fail(program, "read standard input", ec));
+        const std::size_t got = read_input(in_, o_, input_buffer_, data, ec);
+        if (ec) return finish(transfer_error("read standard input", ec));
         if (got == 0) {
+            // Read only with nothing unsent: the half-close follows every byte.
             in_.ended = true;
-            loop_.remove_reader(input_handle(in_), ec);
-            input_watched_ = false;
+            unwatch_input();
             input_ended(net_, udp_, o_, in_, loop_, true);
             if (in_.quit_at) schedule_quit();
-            ec.clear();
-        } else if (peer_) {
-            net_.sendto(data, got, *peer_, ec);
-        } else if (udp_) {
-            net_.send(data, got, ec);
         } else {
-            net_.sendall(data, got, ec);
+            unsent_ = data;
+            unsent_size_ = got;
+            if (!send_unsent(ec)) return finish(transfer_error("send to " + peer_text(), ec));
+            if (unsent_size_ > 0) {  // the network is slower: hold standard input back
+                unwatch_input();
+                loop_.add_writer(net_, [this] { to_network(); }, ec);
+                if (ec) return finish(transfer_error("watch " + peer_text(), ec));
+                writer_watched_ = true;
+            }
         }
-        if (ec) return finish(transfer_error("send", ec));
+        arm_idle();
+        maybe_done();
+    }
+    // The writer while some of standard input's bytes wait: sends them, and
+    // reads standard input again once they are gone.
+    void to_network() {
+        if (done_) return;
+        std::error_code ec;
+        const std::size_t before = unsent_size_;
+        if (!send_unsent(ec)) return finish(transfer_error("send to " + peer_text(), ec));
+        if (unsent_size_ == before) return;
+        if (unsent_size_ == 0) {
+            loop_.remove_writer(net_, ec);
+            writer_watched_ = false;
+            ec.clear();
+            watch_input(ec);
+            if (ec) return finish(transfer_error("watch standard input for " + peer_text(), ec));
+        }
         arm_idle();
         maybe_done();
     }
@@ -498,7 +586,8 @@ private:
         } else {
             got = net_.recv_into(buffer_.data(), buffer_.size(), ec);
         }
-        if (ec && ec != std::errc::message_size) return finish(transfer_error("recv", ec));
+        if (portsock::would_block(ec)) return;  // nothing after all: the loop says when there is
+        if (ec && ec != std::errc::message_size) return finish(transfer_error("recv from " + peer_text(), ec));
         if (got == 0 && !udp_) {
             network_done_ = true;
             loop_.remove_reader(net_, ec);
@@ -514,8 +603,9 @@ private:
     void forget() {
         std::error_code ignored;
         if (network_watched_) loop_.remove_reader(net_, ignored);
-        if (input_watched_) loop_.remove_reader(input_handle(in_), ignored);
-        network_watched_ = input_watched_ = false;
+        if (writer_watched_) loop_.remove_writer(net_, ignored);
+        unwatch_input();
+        network_watched_ = writer_watched_ = false;
         idle_.cancel();
         quit_.cancel();
     }
@@ -525,10 +615,15 @@ private:
     bool udp_;
     const options& o_;
     input& in_;
+    std::string where_;  // the peer, for messages
     std::optional<portsock::endpoint> peer_;
-    std::vector<char> buffer_;
+    std::vector<char> buffer_;        // the network's bytes, on their way to standard output
+    std::vector<char> input_buffer_;  // standard input's, on their way to the network
+    const char* unsent_ = nullptr;    // standard input's bytes the network has not taken yet
+    std::size_t unsent_size_ = 0;
     portsock::timer idle_, quit_;
-    bool network_watched_ = true;  // from the start of run (removed on failure by forget)
+    bool network_watched_ = false;
+    bool writer_watched_ = false;
     bool input_watched_ = false;
     bool network_done_ = false;
     bool done_ = false;
@@ -537,15 +632,16 @@ private:
 
 // Relays between `net` and standard input / output until both have ended
 // (with -k: until the peer has ended), the connection is idle for -w SECS,
-// or -q's time after standard input's end is up. `peer`: an unconnected UDP
-// socket's peer (-l -k -u), which each datagram received updates.
-int relay(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in,
+// or -q's time after standard input's end is up. `where`: the peer, as
+// messages name it. `peer`: an unconnected UDP socket's peer (-l -k -u),
+// which each datagram received updates.
+int relay(portsock::loop& loop, portsock::socket& net, bool udp, const options& o, input& in, std::string where,
           std::optional<portsock::endpoint> peer = {}) {
     if (in.quit_at && loop.time() >= *in.quit_at) {  // -k: the -q time ran out with the last peer
         if (!udp || o.quit) verbose(o, "quitting after the end of standard input");
         return app::ok;
     }
-    relayer r(loop, net, udp, o, in, std::move(peer));
+    relayer r(loop, net, udp, o, in, std::move(where), std::move(peer));
     return r.run();
 }
 
@@ -585,6 +681,28 @@ int scan(const std::string& host, const std::string& ports, const options& o) {
     return any_open ? app::ok : app::failed;
 }
 
+// The host a listener binds to: "" (IPv4's any address; -6: IPv6's) unless
+// one was given.
+std::string listen_host(const options& o) {
+    const bool host_given = !o.source_host.empty() || (o.source_port.empty() ? o.positional.size() == 2 : o.positional.size() == 1);
+    return !o.source_host.empty() ? o.source_host
+           : host_given           ? o.positional[0]
+           : o.family == portsock::family::inet6 ? "::" : "";
+}
+
+// Where sockcat is to connect or listen, as the command line says it, for a
+// message before there is a socket: `HOST:PORT`, `listening on HOST:PORT`
+// (`*` for IPv4's any address) or a Unix-domain PATH.
+std::string target_text(const options& o) {
+    if (o.local) return o.positional[0];
+    const auto join = [](const std::string& host, const std::string& port) {
+        return (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' + port;
+    };
+    if (!o.listen) return join(o.positional[0], o.positional[1]);
+    const std::string host = listen_host(o);
+    return "listening on " + join(host.empty() ? "*" : host, o.source_port.empty() ? o.positional.back() : o.source_port);
+}
+
 int serve_local(const std::string& path, const options& o, input& in, portsock::loop& loop) {
     std::error_code ec;
     const portsock::endpoint address = portsock::endpoint::local(path, ec);
@@ -595,7 +713,7 @@ int serve_local(const std::string& path, const options& o, input& in, portsock::
         if (!ec) s.connect(address, ec);
         if (ec) return app::fail(program, "connect to " + path, ec);
         verbose(o, "connected to " + path);
-        return relay(loop, s, false, o, in);
+        return relay(loop, s, false, o, in, path);
     }
     portsock::socket listener = portsock::create_server(address, 1, false, ec);
     if (ec) return app::fail(program, "listen on " + path, ec);
@@ -610,7 +728,7 @@ int serve_local(const std::string& path, const options& o, input& in, portsock::
         }
         if (ec) return app::fail(program, "accept on " + path, ec);
         verbose(o, "connection on " + path);
-        const int status = relay(loop, accepted.conn, false, o, in);
+        const int status = relay(loop, accepted.conn, false, o, in, "the peer on " + path);
         if (!o.keep || (in.quit_at && loop.time() >= *in.quit_at)) return status;
     }
 }
@@ -621,11 +739,7 @@ int serve(const options& o, input& in, portsock::loop& loop) {
     int port = 0;
     const int port_status = resolve_port(o.source_port.empty() ? o.positional.back() : o.source_port, o, port);
     if (port_status != app::ok) return port_status;
-    // Host "" (IPv4's any address; -6: IPv6's) unless one was given.
-    const bool host_given = !o.source_host.empty() || (o.source_port.empty() ? o.positional.size() == 2 : o.positional.size() == 1);
-    const std::string host = !o.source_host.empty() ? o.source_host
-                             : host_given           ? o.positional[0]
-                             : o.family == portsock::family::inet6 ? "::" : "";
+    const std::string host = listen_host(o);
     portsock::endpoint address;
     if (o.numeric) {
         address = portsock::endpoint::parse(host, port, ec);
@@ -654,16 +768,17 @@ int serve(const options& o, input& in, portsock::loop& loop) {
         s = portsock::create_server(address, options, ec);
     }
     if (ec) return app::fail(program, "listen on " + address.to_string(), ec);
-    std::fprintf(stderr, "%s: listening on %s%s\n", program, s.getsockname(ec).to_string().c_str(),
+    const std::string here = s.getsockname(ec).to_string();
+    std::fprintf(stderr, "%s: listening on %s%s\n", program, here.c_str(),
                  !v6 ? "" : dual ? " (IPv6 and IPv4)" : " (IPv6 only)");
     std::fflush(stderr);
     if (!o.udp) {
         for (;;) {
             auto accepted = s.accept(ec);
-            if (ec) return app::fail(program, "accept", ec);
+            if (ec) return app::fail(program, "accept on " + here, ec);
             verbose(o, "connection from " + accepted.address.to_string());
             if (!o.keep) s.close();
-            const int status = relay(loop, accepted.conn, false, o, in);
+            const int status = relay(loop, accepted.conn, false, o, in, accepted.address.to_string());
             if (!o.keep || (in.quit_at && loop.time() >= *in.quit_at)) return status;
         }
     }
@@ -671,15 +786,15 @@ int serve(const options& o, input& in, portsock::loop& loop) {
     // (-k: answer whichever peer wrote last).
     std::vector<char> first(chunk);
     auto [n, peer] = s.recvfrom_into(first.data(), first.size(), ec);
-    if (ec && ec != std::errc::message_size) return transfer_error("recvfrom", ec);
+    if (ec && ec != std::errc::message_size) return transfer_error("recvfrom on " + here, ec);
     verbose(o, "datagram from " + peer.to_string());
     if (!app::write_stdout(first.data(), n)) {
         return transfer_error("write standard output", std::make_error_code(std::errc::io_error));
     }
-    if (o.keep) return relay(loop, s, true, o, in, peer);
+    if (o.keep) return relay(loop, s, true, o, in, peer.to_string(), peer);
     s.connect(peer, ec);
     if (ec) return app::fail(program, "connect to " + peer.to_string(), ec);
-    return relay(loop, s, true, o, in);
+    return relay(loop, s, true, o, in, peer.to_string());
 }
 
 }  // namespace
@@ -698,7 +813,7 @@ int main(int argc, char** argv) {
     portsock::loop loop;
     std::error_code opened;
     loop.open(opened);
-    if (opened) return app::fail(program, "event loop", opened);
+    if (opened) return app::fail(program, "open the event loop for " + target_text(o), opened);
     input in;
     const int started = start_input(o, in, loop);
     if (started != app::ok) return started;
@@ -714,6 +829,8 @@ int main(int argc, char** argv) {
     portsock::socket s = connect_to(o.positional[0], port, o, ec, what);
     if (ec) return app::fail(program, what, ec);
     std::error_code ignored;
-    verbose(o, "connected to " + s.getpeername(ignored).to_string() + " from " + s.getsockname(ignored).to_string());
-    return relay(loop, s, o.udp, o, in);
+    const portsock::endpoint peer = s.getpeername(ignored);
+    const std::string where = ignored ? host_port(o.positional[0], port) : peer.to_string();
+    verbose(o, "connected to " + peer.to_string() + " from " + s.getsockname(ignored).to_string());
+    return relay(loop, s, o.udp, o, in, where);
 }

@@ -7,12 +7,14 @@
 #include <portsock/portsock.hpp>
 
 #include <cstddef>
+#include <system_error>
 
 namespace app {
 
 /// Reads up to `size` bytes from standard input, waiting for at least one.
-/// Returns the count, 0 at end of input, -1 on error.
-long read_stdin(void* buffer, std::size_t size);
+/// Returns the count, 0 at end of input or on error (`ec` says which: the
+/// system's error, as `std::errc` compares it).
+std::size_t read_stdin(void* buffer, std::size_t size, std::error_code& ec);
 
 /// Standard input as a handle an event loop may watch: its descriptor on
 /// POSIX (pollable when it is a pipe, a terminal or a socket; the loop

@@ -8,6 +8,8 @@
 #include <portsock/version.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <utility>
 
@@ -83,6 +85,71 @@ TEST(Sockcat, ThroughEchoServerOverTcpAndUdp) {
     EXPECT_EQ(u.status, 0) << u.err;
     EXPECT_EQ(u.out, "one datagram\n");
     stop_or_kill(server.process);
+}
+
+namespace {
+
+// 32 MiB of any bytes (NULs, CRs and LFs too) from a fixed seed; with
+// `line_ends`, three in four of them LFs.
+std::string volume(bool line_ends) {
+    std::string data(32u << 20, '\0');
+    std::uint32_t x = 12345;
+    for (char& c : data) {
+        x = x * 1103515245u + 12345u;
+        c = line_ends && (x >> 30) != 0 ? '\n' : static_cast<char>(x >> 22);
+    }
+    return data;
+}
+
+std::uint64_t checksum(std::string_view s) {
+    std::uint64_t h = 1469598103934665603u;  // FNV-1a
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211u;
+    return h;
+}
+
+// Pipes `input` through sockcat (with `flags`) to echo-server and expects
+// `expected` back on sockcat's standard output, which the test drains while
+// it writes. echo-server stops reading a client that does not take its
+// echoes, so sockcat must go on reading them while the network cannot take
+// more of its input: a sockcat that waited in a send until the socket took
+// everything would never read again, and both programs would wait forever.
+void through_echo_server(const std::vector<std::string>& flags, const std::string& input, const std::string& expected) {
+    running_server server = start_echo_server({"--tcp"});
+    std::vector<std::string> argv = {sockcat_exe};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.push_back("127.0.0.1");
+    argv.push_back(std::to_string(server.port));
+    child_process p = start(argv);
+    EXPECT_TRUE(p.write_stdin(input)) << "sockcat stopped taking its input; it printed " << p.out().size()
+                                      << " bytes; stderr: " << p.err();
+    const result r = finish(p);
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.size(), expected.size());
+    EXPECT_EQ(checksum(r.out), checksum(expected)) << "other bytes came back";
+    stop_or_kill(server.process);
+}
+
+}  // namespace
+
+TEST(Sockcat, MoreThanTheSocketBuffersHoldComesBackThroughEchoServer) {
+    // 32 MiB is more than the socket buffers on both sides hold on most
+    // systems (Linux's can grow to about that much on loopback).
+    const std::string data = volume(false);
+    through_echo_server({}, data, data);
+}
+
+TEST(Sockcat, CrlfInputOutgrowingItsEchoesStillComesBack) {
+    // -C sends up to twice what it reads, and the echoes come back as fast:
+    // the bytes in flight grow until every buffer is full, which a sockcat
+    // that blocked in its sends never survived (about 10 MiB in, on Linux).
+    const std::string data = volume(true);
+    std::string crlf;
+    crlf.reserve(2 * data.size());
+    for (const char c : data) {
+        if (c == '\n') crlf += '\r';
+        crlf += c;
+    }
+    through_echo_server({"-C"}, data, crlf);
 }
 
 TEST(Sockcat, ARefusedConnectionIsExitStatusOne) {
@@ -309,6 +376,51 @@ TEST(Sockcat, DashDDoesNotReadStandardInput) {
     });
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "hello\n");
+}
+
+TEST(Sockcat, AReadErrorOnStandardInputIsReportedNotTakenForItsEnd) {
+    if (python_exe.empty()) GTEST_SKIP() << "needs python3 to start sockcat with a directory as standard input";
+    // A directory as standard input: each read fails (EISDIR), where the
+    // system opens a directory for reading at all. python3 opens it, makes it
+    // standard input and becomes sockcat (through the emulator in a cross build).
+    const std::string directory_as_stdin =
+        "import os, sys\n"
+        "try:\n"
+        "    fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+        "except OSError as e:\n"
+        "    sys.stderr.write('%s\\n' % e)\n"
+        "    sys.exit(77)\n"
+        "os.dup2(fd, 0)\n"
+        "os.execvp(sys.argv[2], sys.argv[2:])\n";
+    testsupport::temp_path directory;
+    std::error_code ec;
+    std::filesystem::create_directory(directory.str(), ec);
+    ASSERT_OK(ec);
+    ps::socket server = testsupport::listener();  // the connection waits in its backlog
+    const std::string port = std::to_string(server.getsockname(ec).port());
+    std::vector<std::string> argv = {python_exe, "-c", directory_as_stdin, directory.str()};
+    const std::vector<std::string> emulator = child_process::emulator();
+    argv.insert(argv.end(), emulator.begin(), emulator.end());
+    argv.insert(argv.end(), {sockcat_exe, "127.0.0.1", port});
+    const result r = run(argv);
+    if (r.status == 77) GTEST_SKIP() << "this system does not open a directory as a file: " << r.err;
+    EXPECT_EQ(r.status, 3) << r.err;  // the transfer failed, as for a write error on standard output
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err.rfind("sockcat: read standard input: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(Sockcat, AResetSaysWhichPeerResetIt) {
+    std::error_code ec;
+    std::string peer;
+    const result r = against_server({}, "", [&](ps::socket& conn) {
+        peer = conn.getsockname(ec).to_string();      // where sockcat connected
+        conn.setsockopt(ps::opt::linger, std::chrono::seconds(0), ec);  // the close resets
+        EXPECT_OK(ec);
+    }, true);  // standard input stays open: sockcat is receiving when the reset comes
+    EXPECT_EQ(r.status, 3) << r.err;
+    expect_one_line(r.err);
+    EXPECT_EQ(r.err.rfind("sockcat: recv from " + peer + ": ", 0), 0u) << r.err;
 }
 
 TEST(Sockcat, DashCSendsCrlfLineEnds) {

@@ -6,10 +6,15 @@
 
 namespace app {
 
-long read_stdin(void* buffer, std::size_t size) {
+std::size_t read_stdin(void* buffer, std::size_t size, std::error_code& ec) {
+    ec.clear();
     for (;;) {
         const ssize_t n = ::read(0, buffer, size);
-        if (n >= 0 || errno != EINTR) return static_cast<long>(n);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) {
+            ec.assign(errno, std::generic_category());  // EISDIR, EIO, ...
+            return 0;
+        }
     }
 }
 

@@ -6,13 +6,17 @@ namespace app {
 
 // ReadFile/WriteFile on the standard handles: bytes as they are, no CRLF
 // translation, and a pipe read returns what is there.
-long read_stdin(void* buffer, std::size_t size) {
+std::size_t read_stdin(void* buffer, std::size_t size, std::error_code& ec) {
+    ec.clear();
     DWORD got = 0;
     const DWORD want = size > 0x10000000 ? 0x10000000 : static_cast<DWORD>(size);
     if (!::ReadFile(::GetStdHandle(STD_INPUT_HANDLE), buffer, want, &got, nullptr)) {
-        return ::GetLastError() == ERROR_BROKEN_PIPE ? 0 : -1;  // the writer closed: end of input
+        const DWORD error = ::GetLastError();
+        // The writer closed: end of input. Anything else is the error.
+        if (error != ERROR_BROKEN_PIPE) ec.assign(static_cast<int>(error), std::system_category());
+        return 0;
     }
-    return static_cast<long>(got);
+    return got;
 }
 
 bool write_stdout(const void* data, std::size_t size) {
