@@ -89,14 +89,14 @@ TEST(Sockcat, ThroughEchoServerOverTcpAndUdp) {
 
 namespace {
 
-// 32 MiB of any bytes (NULs, CRs and LFs too) from a fixed seed; with
-// `line_ends`, three in four of them LFs.
-std::string volume(bool line_ends) {
-    std::string data(32u << 20, '\0');
+// 16 MiB of any bytes (NULs and CRs too) from a fixed seed, three in four
+// of them LFs.
+std::string volume() {
+    std::string data(16u << 20, '\0');
     std::uint32_t x = 12345;
     for (char& c : data) {
         x = x * 1103515245u + 12345u;
-        c = line_ends && (x >> 30) != 0 ? '\n' : static_cast<char>(x >> 22);
+        c = (x >> 30) != 0 ? '\n' : static_cast<char>(x >> 22);
     }
     return data;
 }
@@ -131,18 +131,12 @@ void through_echo_server(const std::vector<std::string>& flags, const std::strin
 
 }  // namespace
 
-TEST(Sockcat, MoreThanTheSocketBuffersHoldComesBackThroughEchoServer) {
-    // 32 MiB is more than the socket buffers on both sides hold on most
-    // systems (Linux's can grow to about that much on loopback).
-    const std::string data = volume(false);
-    through_echo_server({}, data, data);
-}
-
 TEST(Sockcat, CrlfInputOutgrowingItsEchoesStillComesBack) {
     // -C sends up to twice what it reads, and the echoes come back as fast:
     // the bytes in flight grow until every buffer is full, which a sockcat
-    // that blocked in its sends never survived (about 10 MiB in, on Linux).
-    const std::string data = volume(true);
+    // that blocked in its sends never survived (about 10 MiB in, on Linux;
+    // less where the socket buffers are smaller). Under qemu it takes 10 s.
+    const std::string data = volume();
     std::string crlf;
     crlf.reserve(2 * data.size());
     for (const char c : data) {
@@ -411,6 +405,9 @@ TEST(Sockcat, AReadErrorOnStandardInputIsReportedNotTakenForItsEnd) {
 }
 
 TEST(Sockcat, AResetSaysWhichPeerResetIt) {
+    if (testsupport::running_under_wine()) {
+        GTEST_SKIP() << "wine 8 closes gracefully even with SO_LINGER {1, 0}: it sends no reset";
+    }
     std::error_code ec;
     std::string peer;
     const result r = against_server({}, "", [&](ps::socket& conn) {
