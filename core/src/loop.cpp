@@ -336,10 +336,13 @@ struct loop_state {
         struct guard {
             loop_state& st;
             ~guard() {
-                callback done;  // destroyed last, with no callback marked running
-                if (st.run_dirty) done = st.settle();
+                if (!st.run_dirty) {
+                    st.run_slot = no_slot;
+                    return;
+                }
+                callback done = st.settle();
                 st.run_slot = no_slot;
-            }
+            }  // `done` destroyed here, with no callback marked running
         } g{*this};
         run_slot = slot;
         run_write = write;
