@@ -13,15 +13,45 @@ total_passed=0
 total_failed=0
 total_skipped=0
 status=0
+# Each Windows preset runs under a wine prefix (and so a wineserver) of its
+# own, stopped when the preset is done. Seen in a gate (2026-12-04): the
+# wineserver of mingw-cross went on using a whole CPU after its tests,
+# and mingw-cross-x86, sharing it, ran its tests 4.5 times slower than
+# alone and timed out. A server still busy at the end is reported.
+wine_base="${PORTSOCK_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/portsock-wine}"
+wine_server_of() {
+    local pid
+    for pid in $(pgrep -u "$(id -u)" '^wineserver' 2>/dev/null); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$1" && { echo "$pid"; return; }
+    done
+}
+wine_done() {
+    local pid a b
+    pid=$(wine_server_of "$1")
+    [ -n "$pid" ] || return 0
+    a=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+    sleep 2
+    b=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo "$a")
+    if [ $(( (b - a) * 100 / $(getconf CLK_TCK) )) -gt 100 ]; then
+        echo "run-workflows: the wineserver of $1 was still busy after its tests ($(( b - a )) ticks in 2 s)"
+    fi
+    WINEPREFIX="$1" wineserver -k 2>/dev/null || kill "$pid" 2>/dev/null || true
+}
+
 for preset in "$@"; do
     log="build/logs/$preset.log"
     echo "=== cmake --workflow --preset $preset"
     start=$(date +%s)
+    case "$preset" in
+        mingw-cross*) export PORTSOCK_WINEPREFIX="$wine_base-$preset" ;;
+        *) export PORTSOCK_WINEPREFIX="$wine_base" ;;
+    esac
     # The workflow's own status, kept apart from the filter's (grep finding
     # nothing is not a failure; a failed workflow must never read as one).
     { cmake --workflow --preset "$preset"; echo "$?" > "$log.status"; } 2>&1 | tee "$log" |
         grep -E '^\s*[0-9]+/[0-9]+ Test .*(Failed|Skipped|Not Run|Timeout|Exception)|tests passed|error:|warning:|FAILED' || true
     rc=$(cat "$log.status")
+    case "$preset" in mingw-cross*) wine_done "$PORTSOCK_WINEPREFIX" ;; esac
     seconds=$(( $(date +%s) - start ))
     summary=$(grep -E '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1)
     total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$summary")
