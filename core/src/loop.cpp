@@ -457,10 +457,6 @@ void loop::close() noexcept {
     // closed; only then are the callbacks destroyed. A capture's destructor
     // that cancels its timer or removes its reader finds nothing to undo, and
     // what it would add is refused (`closing`).
-    {
-        std::lock_guard<std::mutex> lock(st.mutex);  // call_soon_threadsafe reads it under the lock
-        st.closing = true;
-    }
     st.heap.clear();
     for (std::uint32_t i = 0; i < st.timers.size(); ++i) {
         if (st.timers[i].heap_index != detail::no_slot) st.free_timer(i);
@@ -469,10 +465,14 @@ void loop::close() noexcept {
         if (st.io(i).in_use) st.free_io(i);
     }
     st.handles.clear();
+    std::vector<callback> incoming;
     {
-        std::lock_guard<std::mutex> lock(st.mutex);  // call_soon_threadsafe wakes under it
+        // Under the lock call_soon_threadsafe reads `closing` and wakes.
+        std::lock_guard<std::mutex> lock(st.mutex);
+        st.closing = true;
         st.poll.close();
         st.poked.store(0);
+        incoming.swap(st.incoming);
     }
     for (detail::timer_slot& t : st.timers) t.fn.reset();
     for (std::uint32_t i = 0; i < st.io_count; ++i) {
@@ -483,11 +483,6 @@ void loop::close() noexcept {
     }
     st.replacement.reset();
     while (st.count > 0) st.pop();
-    std::vector<callback> incoming;
-    {
-        std::lock_guard<std::mutex> lock(st.mutex);
-        incoming.swap(st.incoming);
-    }
     incoming.clear();  // outside the lock: a destructor may call call_soon_threadsafe
     {
         std::lock_guard<std::mutex> lock(st.mutex);
