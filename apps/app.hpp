@@ -50,6 +50,13 @@ inline void say(const std::string& line) {
     std::fflush(stdout);
 }
 
+/// `host:port` for a message, an IPv6 host in brackets (`[::1]:80`); the
+/// port as given (a number or a service name).
+inline std::string host_port(const std::string& host, const std::string& port) {
+    return (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' + port;
+}
+inline std::string host_port(const std::string& host, int port) { return host_port(host, std::to_string(port)); }
+
 /// Python's bind(('', port)) address: `""` is IPv4's any address; any other
 /// host is taken as the resolver gives it (an IPv6 literal makes an IPv6
 /// server).

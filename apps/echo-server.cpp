@@ -382,8 +382,9 @@ int main(int argc, char** argv) {
     loop.open(ec);
     if (ec) {
         // Before the address is resolved: what was asked for (`*`: any).
-        const std::string asked = host.empty() ? "*" : host.find(':') != std::string::npos ? '[' + host + ']' : host;
-        return app::fail(program, "open the event loop for " + (local ? unix_path : asked + ':' + std::to_string(port)), ec);
+        return app::fail(program,
+                         "open the event loop for " + (local ? unix_path : app::host_port(host.empty() ? "*" : host, port)),
+                         ec);
     }
     loop.stop_on_signals(ec);  // Ctrl-C / SIGTERM end loop.run()
     if (ec) return app::fail(program, "stop on signals", ec);

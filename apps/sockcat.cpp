@@ -123,10 +123,6 @@ void verbose(const options& o, const std::string& message) {
     }
 }
 
-std::string host_port(const std::string& host, int port) {
-    return (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' + std::to_string(port);
-}
-
 bool all_digits(std::string_view s) {
     return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
@@ -279,10 +275,10 @@ portsock::endpoint source_for(portsock::family family, const options& o, int por
 portsock::socket connect_to(const std::string& host, int port, const options& o, std::error_code& ec,
                             std::string& what) {
     const auto t = o.udp ? portsock::type::dgram : portsock::type::stream;
-    what = "connect to " + host_port(host, port);
+    what = "connect to " + app::host_port(host, port);
     const int source_port = o.source_port_number;
     const bool bind_source = !o.source_host.empty() || !o.source_port.empty();
-    if (bind_source) what += " from " + host_port(o.source_host.empty() ? "*" : o.source_host, source_port);
+    if (bind_source) what += " from " + app::host_port(o.source_host.empty() ? "*" : o.source_host, source_port);
     const auto infos = portsock::getaddrinfo(host, port, o.family, t, 0,
                                              o.numeric ? portsock::ai::numerichost : portsock::ai::none, ec);
     if (ec) return {};
@@ -676,7 +672,7 @@ int scan(const std::string& host, const std::string& ports, const options& o) {
             const std::string name = portsock::getservbyport(port, "tcp", ignored);
             if (!ignored) service = name;
         }
-        verbose(o, host_port(host, port) + " (tcp/" + service + ") is open");
+        verbose(o, app::host_port(host, port) + " (tcp/" + service + ") is open");
     }
     return any_open ? app::ok : app::failed;
 }
@@ -695,12 +691,10 @@ std::string listen_host(const options& o) {
 // (`*` for IPv4's any address) or a Unix-domain PATH.
 std::string target_text(const options& o) {
     if (o.local) return o.positional[0];
-    const auto join = [](const std::string& host, const std::string& port) {
-        return (host.find(':') != std::string::npos ? '[' + host + ']' : host) + ':' + port;
-    };
-    if (!o.listen) return join(o.positional[0], o.positional[1]);
+    if (!o.listen) return app::host_port(o.positional[0], o.positional[1]);
     const std::string host = listen_host(o);
-    return "listening on " + join(host.empty() ? "*" : host, o.source_port.empty() ? o.positional.back() : o.source_port);
+    return "listening on " + app::host_port(host.empty() ? "*" : host,
+                                            o.source_port.empty() ? o.positional.back() : o.source_port);
 }
 
 int serve_local(const std::string& path, const options& o, input& in, portsock::loop& loop) {
@@ -825,12 +819,12 @@ int main(int argc, char** argv) {
     if (port_status != app::ok) return port_status;
     std::error_code ec;
     std::string what;
-    verbose(o, "connecting to " + host_port(o.positional[0], port));
+    verbose(o, "connecting to " + app::host_port(o.positional[0], port));
     portsock::socket s = connect_to(o.positional[0], port, o, ec, what);
     if (ec) return app::fail(program, what, ec);
     std::error_code ignored;
     const portsock::endpoint peer = s.getpeername(ignored);
-    const std::string where = ignored ? host_port(o.positional[0], port) : peer.to_string();
+    const std::string where = ignored ? app::host_port(o.positional[0], port) : peer.to_string();
     verbose(o, "connected to " + peer.to_string() + " from " + s.getsockname(ignored).to_string());
     return relay(loop, s, o.udp, o, in, where);
 }
