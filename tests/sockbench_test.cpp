@@ -126,6 +126,10 @@ TEST_P(Sockbench, PollwaitReportsTheReadySocketsOnEveryWait) {
     EXPECT_EQ(field(json, "registered"), 20) << json;
     EXPECT_EQ(field(json, "ready"), 3) << json;
     EXPECT_GT(field(json, "p50_us"), 0) << json;
+    // Its CPU time is the waits' alone: one thread's CPU time cannot exceed
+    // the waits' wall time by more than the clock's granularity.
+    EXPECT_GE(field(json, "cpu_s"), 0) << json;
+    EXPECT_LE(field(json, "cpu_s"), field(json, "seconds") + 0.05) << json;
 }
 
 INSTANTIATE_TEST_SUITE_P(PortsockAndRaw, Sockbench, testing::Values(false, true),

@@ -9,6 +9,8 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
+#include <windows.h>
+
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -171,5 +173,16 @@ struct raw_net {
     };
     using poller = poll_table<poll_calls>;
 };
+
+// The process's CPU time so far (user + kernel, every thread), in seconds.
+// Not std::clock: the Microsoft C library's clock() is wall time.
+inline double process_cpu_seconds() {
+    FILETIME created, exited, kernel, user;
+    if (!::GetProcessTimes(::GetCurrentProcess(), &created, &exited, &kernel, &user)) return 0;
+    const auto ticks = [](const FILETIME& t) {  // 100 ns units
+        return static_cast<double>((static_cast<std::uint64_t>(t.dwHighDateTime) << 32) | t.dwLowDateTime);
+    };
+    return (ticks(kernel) + ticks(user)) / 1e7;
+}
 
 }  // namespace bench
