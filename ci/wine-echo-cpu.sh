@@ -23,6 +23,16 @@ messages=${4:-40000}
 
 tick=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# The wineserver of ci/wine-run.sh's prefix: with several prefixes in use
+# (the gate gives each Windows preset its own), the newest server can be
+# another prefix's.
+prefix="${PORTSOCK_WINEPREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/portsock-wine}"
+wine_server() {
+    local q
+    for q in $(pgrep '^wineserver'); do
+        tr '\0' '\n' <"/proc/$q/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$prefix" && { echo "$q"; return; }
+    done
+}
 
 printf '%-8s %12s %10s %14s %18s\n' poller connections messages "server ms/1k" "wineserver ms/1k"
 for poller in afd select; do
@@ -39,7 +49,7 @@ for poller in afd select; do
     [ -n "$port" ] || { echo "wine-echo-cpu: echo-server.exe did not start: $(cat "$out")" >&2; exit 1; }
     # The Windows program is the wine process whose name is the program's.
     pid=$(pgrep -n -f '^[^ ]*echo-server\.exe --tcp --host 127\.0\.0\.1 --port 0')
-    ws=$(pgrep -n '^wineserver')
+    ws=$(wine_server)
     before=$(cpu_ticks "$pid"); ws_before=$(cpu_ticks "$ws")
     if ! json=$("$native/apps/sockbench" concurrent --host 127.0.0.1 --port "$port" --connections "$connections" \
         --size 32 --count "$messages" --json 2>&1); then
