@@ -43,21 +43,24 @@ function Start-EchoServer([string]$Poller) {
         if ($p.HasExited) { break }
         Start-Sleep -Milliseconds 100
     }
+    if (-not $p.HasExited) { Stop-Process -Id $p.Id -Force }
     $text = if (Test-Path $err) { Get-Content $err -Raw } else { '' }
     throw "echo-server.exe ($Poller) did not start serving on 127.0.0.1: $text"
 }
 
 # Runs sockbench with the arguments and returns its JSON line as an object.
 function Invoke-Sockbench([string[]]$Arguments) {
-    $line = & $bench @Arguments --json 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "sockbench $($Arguments -join ' '): exit $LASTEXITCODE, $line" }
-    return ($line | Select-Object -Last 1 | ConvertFrom-Json)
+    # stderr is merged for the error message; the JSON is stdout's last line.
+    $output = & $bench @Arguments --json 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "sockbench $($Arguments -join ' '): exit $LASTEXITCODE, $output" }
+    return ($output | Where-Object { $_ -is [string] } | Select-Object -Last 1 | ConvertFrom-Json)
 }
 
 $failed = @()
 foreach ($poller in 'afd', 'select') {
-    $s = Start-EchoServer $poller
+    $s = $null
     try {
+        $s = Start-EchoServer $poller
         $before = $s.Process.TotalProcessorTime
         $r = Invoke-Sockbench @('concurrent', '--host', '127.0.0.1', '--port', "$($s.Port)",
             '--connections', "$Connections", '--size', '32', '--count', "$Messages")
@@ -68,7 +71,7 @@ foreach ($poller in 'afd', 'select') {
         $failed += "$poller echo-server: $_"
         Write-Output "$poller echo-server: FAILED: $_"
     } finally {
-        Stop-Process -Id $s.Process.Id -Force -ErrorAction SilentlyContinue
+        if ($s) { Stop-Process -Id $s.Process.Id -Force -ErrorAction SilentlyContinue }
     }
     foreach ($registered in 100, 10000) {
         $env:PORTSOCK_WINDOWS_POLLER = $poller
