@@ -265,7 +265,9 @@ void concurrent(const options& o, const typename P::address& to, result& r) {
     run_limit limit(o);
     while (limit.more(r.operations)) {
         const int ready = p.wait(patience_ms);
-        if (ready <= 0) return void(r.error = ready < 0 ? "wait: " + P::error_text() : "no answer for 10 s");
+        if (ready <= 0)
+            return void(r.error = ready < 0 ? "wait: " + P::error_text()
+                                            : "no answer for " + std::to_string(patience_ms / 1000) + " s");
         for (int e = 0; e < ready; ++e) {
             const auto k = static_cast<std::size_t>(p.tag(e));
             const long m = P::recv(socks[k], buffer.data(), size - got[k]);
